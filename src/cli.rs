@@ -1,0 +1,195 @@
+//! The command line: clap types, and one `run` per subcommand that maps
+//! arguments onto the library. The only module that knows clap.
+//!
+//! Invocation problems (a missing root, a broken `site.yaml`, a refused
+//! `--output`) are detected before any content is read and exit with 2.
+
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::build::{self, Build, BuildOptions};
+use crate::config::Config;
+use crate::diagnostic::{self, Format};
+use crate::error::Error;
+use crate::highlight::Highlighter;
+use crate::render::Renderer;
+use crate::theme::Theme;
+use crate::{fs, new};
+
+/// Vakwerk: a static knowledge-base generator for the Dutch social domain.
+#[derive(Debug, Parser)]
+#[command(name = "vakwerk", version, about, long_about = None, propagate_version = true)]
+pub struct Cli {
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Build the site into the output directory (default: public/).
+    Build(BuildArgs),
+    /// Run the whole pipeline without writing, and report every problem.
+    Check(CheckArgs),
+    /// Create a new page of a kind, with its required fields stubbed in.
+    New(NewArgs),
+}
+
+/// Options every command shares.
+#[derive(Debug, Args)]
+pub struct RootArgs {
+    /// The site root (the folder with site.yaml and content/).
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub root: PathBuf,
+}
+
+/// `vakwerk build`.
+#[derive(Debug, Args)]
+pub struct BuildArgs {
+    #[command(flatten)]
+    root: RootArgs,
+    /// Where to write the site (default: public/ under the root).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Override base_url from site.yaml.
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
+/// `vakwerk check`.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    #[command(flatten)]
+    root: RootArgs,
+    /// Output format of the diagnostics.
+    #[arg(long, value_enum, default_value_t = FormatArg::Human)]
+    format: FormatArg,
+    /// Exit with 1 when there are warnings, too.
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Check draft pages as well.
+    #[arg(long)]
+    drafts: bool,
+}
+
+/// `vakwerk new`.
+#[derive(Debug, Args)]
+pub struct NewArgs {
+    #[command(flatten)]
+    root: RootArgs,
+    /// The kind (as named in site.yaml), e.g. `methode`.
+    kind: String,
+    /// The new page's slug, e.g. `buurtcirkel`.
+    slug: String,
+    /// Title (default: made from the slug).
+    #[arg(long)]
+    title: Option<String>,
+}
+
+/// Diagnostic formats on the command line.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum FormatArg {
+    /// Readable text with source excerpts (colour on a terminal).
+    Human,
+    /// One JSON array on stdout.
+    Json,
+    /// GitHub Actions annotations.
+    Github,
+}
+
+/// Run the parsed command line; returns the process exit code.
+pub fn run(cli: Cli) -> Result<ExitCode, Error> {
+    match cli.command {
+        Command::Build(args) => run_build(args),
+        Command::Check(args) => run_check(args),
+        Command::New(args) => run_new(args),
+    }
+}
+
+/// Everything needed to run the pipeline on one site.
+struct Prepared {
+    root: PathBuf,
+    config: Config,
+}
+
+fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Error> {
+    let root = fs::site_root(root)?;
+    let mut config = fs::load_config(&root)?;
+    if let Some(url) = base_url {
+        config = config.with_base_url(url).map_err(|message| Error::Invalid { setting: "--base-url", message })?;
+    }
+    Ok(Prepared { root, config })
+}
+
+fn pipeline(p: &Prepared, drafts: bool) -> Result<Build, Error> {
+    let sources = fs::load_sources(&p.root, &p.config)?;
+    let renderer = Renderer::new(&Theme::load(&sources.theme), &p.config.language)?;
+    Ok(build::build(&p.config, &sources, &renderer, &Highlighter::new(), &BuildOptions { drafts }))
+}
+
+fn run_build(args: BuildArgs) -> Result<ExitCode, Error> {
+    let start = Instant::now();
+    let p = prepare(&args.root.root, args.base_url.as_deref())?;
+    let out = fs::output_dir(&p.root, args.output.as_deref())?;
+    let build = pipeline(&p, args.drafts)?;
+    report(&p.root, &build, Format::Human { color: color() });
+    let (errors, warnings) = diagnostic::counts(&build.diagnostics);
+    if errors > 0 {
+        eprintln!("build failed: {errors} error(s), {warnings} warning(s); the previous output in {} is untouched", out.display());
+        return Ok(ExitCode::from(1));
+    }
+    fs::write_output(&out, &build.files)?;
+    let pages = build.files.iter().filter(|f| f.path.ends_with(".html")).count();
+    eprintln!("built {pages} HTML files ({} files) into {} in {} ms, {warnings} warning(s)", build.files.len(), out.display(), start.elapsed().as_millis());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
+    let start = Instant::now();
+    let p = prepare(&args.root.root, None)?;
+    let build = pipeline(&p, args.drafts)?;
+    let format = match args.format {
+        FormatArg::Human => Format::Human { color: color() },
+        FormatArg::Json => Format::Json,
+        FormatArg::Github => Format::Github,
+    };
+    report(&p.root, &build, format);
+    let (errors, warnings) = diagnostic::counts(&build.diagnostics);
+    let pages = build.files.iter().filter(|f| f.path.ends_with("index.html")).count();
+    eprintln!("checked {pages} pages in {} ms: {errors} error(s), {warnings} warning(s)", start.elapsed().as_millis());
+    let failed = errors > 0 || (args.deny_warnings && warnings > 0);
+    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+}
+
+fn run_new(args: NewArgs) -> Result<ExitCode, Error> {
+    let root = fs::site_root(&args.root.root)?;
+    let config = fs::load_config(&root)?;
+    let (rel, text) = new::skeleton(&config, &args.kind, &args.slug, args.title.as_deref(), &new::today())?;
+    let path = root.join(&rel);
+    if path.exists() {
+        return Err(Error::New(format!("{rel} already exists; vakwerk new never overwrites a page")));
+    }
+    fs::create_new(&path, &text)?;
+    eprintln!("created {rel}; fill in the fields marked `verplicht`, then run `vakwerk check`");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn report(root: &Path, build: &Build, format: Format) {
+    let text = diagnostic::render(&build.diagnostics, format, &|file, line| fs::line_of(root, file, line));
+    match format {
+        Format::Json | Format::Github => print!("{text}"),
+        Format::Human { .. } => eprint!("{text}"),
+    }
+}

@@ -1,0 +1,279 @@
+//! The IO shell: the only code that reads the site from disk and writes the
+//! built site.
+//!
+//! Loading never follows a symlink out of the site root, survives symlink
+//! loops, and skips editor litter. Writing is atomic: the whole site goes
+//! into a staging sibling of the output directory and is swapped in only
+//! when complete, so a failed or killed build never leaves a half-written
+//! output behind. An existing directory is only ever replaced when an
+//! earlier Vakwerk build made it (it carries a marker file).
+
+use std::fs;
+use std::io::{self, Write};
+use std::path::{Component, Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use crate::build::OutputFile;
+use crate::config::Config;
+use crate::diagnostic::{Diagnostic, Loc};
+use crate::error::Error;
+use crate::source::{SourceFile, Sources};
+
+/// The marker file that identifies an output directory Vakwerk made.
+pub const MARKER: &str = ".vakwerk-output";
+
+/// Canonical site root, or `Error::NoRoot`.
+pub fn site_root(root: &Path) -> Result<PathBuf, Error> {
+    match fs::canonicalize(root) {
+        Ok(p) if p.is_dir() => Ok(p),
+        _ => Err(Error::NoRoot { path: root.to_path_buf() }),
+    }
+}
+
+/// Read and parse `site.yaml`.
+pub fn load_config(root: &Path) -> Result<Config, Error> {
+    let path = root.join("site.yaml");
+    let text = fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+    Config::parse(&text).map_err(|problems| Error::Config {
+        path: PathBuf::from("site.yaml"),
+        problems: problems.iter().map(|p| format!("  site.yaml:{}:{}: {}", p.loc.line, p.loc.col, p.message)).collect::<Vec<_>>().join("\n"),
+    })
+}
+
+/// Read `content/` and the site's theme files.
+pub fn load_sources(root: &Path, config: &Config) -> Result<Sources, Error> {
+    let mut sources = Sources::default();
+    let mut diags = Vec::new();
+    sources.content = read_tree(root, &root.join("content"), "content", &mut diags)?;
+    let theme_dir = root.join("themes").join(&config.theme);
+    for sub in ["templates", "static", "i18n"] {
+        sources.theme.extend(read_tree(root, &theme_dir.join(sub), sub, &mut diags)?);
+    }
+    // A site's own templates/ and static/ win over its theme's files.
+    for sub in ["templates", "static"] {
+        sources.theme.extend(read_tree(root, &root.join(sub), sub, &mut diags)?);
+    }
+    sources.diagnostics = diags;
+    Ok(sources)
+}
+
+fn is_litter(name: &str) -> bool {
+    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".tmp") || name.starts_with('#')
+}
+
+/// Read every file below `dir`, naming each `prefix/<relative path>`.
+fn read_tree(root: &Path, dir: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<SourceFile>, Error> {
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut files = Vec::new();
+    let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
+        e.depth() == 0 || !e.file_name().to_str().is_none_or(is_litter)
+    });
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| prefix.to_string());
+                let msg = if e.loop_ancestor().is_some() {
+                    "symlink loop: this link points back to one of its own parent folders; it is skipped".to_string()
+                } else {
+                    format!("cannot read this entry ({e}); it is skipped")
+                };
+                diags.push(Diagnostic::warning(&path, Loc::START, "unreadable", msg));
+                continue;
+            }
+        };
+        let path = entry.path();
+        if entry.path_is_symlink() {
+            let inside = fs::canonicalize(path).map(|t| t.starts_with(root)).unwrap_or(false);
+            if !inside {
+                diags.push(Diagnostic::warning(&rel(root, path), Loc::START, "symlink-outside", "symlink points outside the site root and is not followed; copy the file into the site instead"));
+                continue;
+            }
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let Some(rel_path) = path.strip_prefix(dir).ok().and_then(|p| p.to_str()) else {
+            diags.push(Diagnostic::warning(&rel(root, path), Loc::START, "bad-file-name", "file name is not valid UTF-8; it is skipped"));
+            continue;
+        };
+        let bytes = fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
+        files.push(SourceFile { path: format!("{prefix}/{}", rel_path.replace('\\', "/")), bytes });
+    }
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+fn rel(root: &Path, p: &Path) -> String {
+    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+}
+
+/// Make `path` absolute and lexically clean (without touching the disk for
+/// components that do not exist yet).
+fn absolute(path: &Path) -> Result<PathBuf, Error> {
+    let base = if path.is_absolute() { PathBuf::new() } else { std::env::current_dir().map_err(|source| Error::Read { path: PathBuf::from("."), source })? };
+    let mut out = PathBuf::new();
+    for c in base.join(path).components() {
+        match c {
+            Component::ParentDir => {
+                out.pop();
+            }
+            Component::CurDir => {}
+            other => out.push(other),
+        }
+    }
+    // Resolve symlinks in the part that exists, so `/tmp/link-to-root/public`
+    // cannot sneak past the checks below.
+    let mut existing = out.clone();
+    let mut rest = Vec::new();
+    while !existing.exists() {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => break,
+        }
+    }
+    let mut resolved = fs::canonicalize(&existing).unwrap_or(existing);
+    for name in rest.into_iter().rev() {
+        resolved.push(name);
+    }
+    Ok(resolved)
+}
+
+/// Decide where output goes and refuse dangerous places (exit code 2).
+pub fn output_dir(root: &Path, requested: Option<&Path>) -> Result<PathBuf, Error> {
+    let out = match requested {
+        Some(p) => absolute(p)?,
+        None => root.join("public"),
+    };
+    let refuse = |reason: &str| Err(Error::UnsafeOutput { path: out.clone(), reason: reason.to_string() });
+    if out.parent().is_none() {
+        return refuse("it is the file-system root");
+    }
+    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| fs::canonicalize(h).ok()) {
+        if out == home {
+            return refuse("it is your home directory");
+        }
+    }
+    if root.starts_with(&out) {
+        return refuse("it is the site root or one of its parent folders");
+    }
+    for protected in ["content", "themes", "templates", "static"] {
+        if out.starts_with(root.join(protected)) {
+            return refuse(&format!("it is inside the site's {protected}/ folder"));
+        }
+    }
+    if out.exists() {
+        if !out.is_dir() {
+            return refuse("it exists and is not a directory");
+        }
+        let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        if !empty && !out.join(MARKER).exists() {
+            return refuse("it is a non-empty directory that Vakwerk did not create; choose an empty or new folder");
+        }
+    }
+    Ok(out)
+}
+
+/// Write `files` to `out` atomically (see module docs).
+pub fn write_output(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
+    let parent = out.parent().ok_or_else(|| Error::UnsafeOutput { path: out.to_path_buf(), reason: "it has no parent folder".into() })?;
+    let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
+    fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_path_buf(), source })?;
+    remove_stale(parent, name);
+    let pid = std::process::id();
+    let staging = parent.join(format!(".{name}.vakwerk-staging-{pid}"));
+    let werr = |path: &Path| {
+        let path = path.to_path_buf();
+        move |source: io::Error| Error::Write { path, source }
+    };
+    let _ = fs::remove_dir_all(&staging);
+    fs::create_dir(&staging).map_err(werr(&staging))?;
+    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, out, parent, name, pid));
+    if result.is_err() {
+        let _ = fs::remove_dir_all(&staging);
+    }
+    result
+}
+
+fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Error> {
+    let mut made_dirs = std::collections::HashSet::new();
+    for f in files {
+        let target = safe_join(staging, &f.path).ok_or_else(|| Error::UnsafeOutput { path: PathBuf::from(&f.path), reason: "an output path would escape the output directory".into() })?;
+        if let Some(dir) = target.parent() {
+            if made_dirs.insert(dir.to_path_buf()) {
+                fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+            }
+        }
+        let mut file = fs::File::create(&target).map_err(|source| Error::Write { path: target.clone(), source })?;
+        file.write_all(&f.bytes).map_err(|source| Error::Write { path: target.clone(), source })?;
+    }
+    fs::write(staging.join(MARKER), b"This folder is generated by vakwerk build and replaced on every build.\n")
+        .map_err(|source| Error::Write { path: staging.join(MARKER), source })
+}
+
+/// Join a generated relative path below `dir`, refusing anything that could
+/// leave it.
+fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
+    let mut out = dir.to_path_buf();
+    for seg in rel.split('/') {
+        if seg.is_empty() || seg == "." || seg == ".." || seg.contains('\\') || seg.contains('\0') {
+            return None;
+        }
+        out.push(seg);
+    }
+    Some(out)
+}
+
+fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> Result<(), Error> {
+    let old = parent.join(format!(".{name}.vakwerk-old-{pid}"));
+    let had_old = out.exists();
+    if had_old {
+        fs::rename(out, &old).map_err(|source| Error::Write { path: out.to_path_buf(), source })?;
+    }
+    if let Err(source) = fs::rename(staging, out) {
+        if had_old {
+            let _ = fs::rename(&old, out);
+        }
+        return Err(Error::Write { path: out.to_path_buf(), source });
+    }
+    if had_old {
+        let _ = fs::remove_dir_all(&old);
+    }
+    Ok(())
+}
+
+/// Remove staging and old directories left by killed builds.
+fn remove_stale(parent: &Path, name: &str) {
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    let prefixes = [format!(".{name}.vakwerk-staging-"), format!(".{name}.vakwerk-old-")];
+    for e in entries.flatten() {
+        let n = e.file_name();
+        let Some(n) = n.to_str() else { continue };
+        if prefixes.iter().any(|p| n.starts_with(p.as_str())) {
+            let _ = fs::remove_dir_all(e.path());
+        }
+    }
+}
+
+/// Create `path` with `text`, never overwriting an existing file.
+pub fn create_new(path: &Path, text: &str) -> Result<(), Error> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+    }
+    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
+    f.write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+}
+
+/// One line of a file under the root (for diagnostic excerpts).
+pub fn line_of(root: &Path, file: &str, line: u32) -> Option<String> {
+    let text = fs::read(root.join(file)).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
+    text.lines().nth((line as usize).checked_sub(1)?).map(|l| l.trim_end_matches('\r').to_string())
+}

@@ -1,0 +1,22 @@
+//! The `vakwerk` binary: parse the command line, run it, map the outcome to
+//! an exit code (0 clean, 1 content errors, 2 unusable invocation).
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = vakwerk::cli::Cli::parse();
+    match vakwerk::cli::run(cli) {
+        Ok(code) => code,
+        Err(err) => {
+            eprintln!("error: {err}");
+            let mut source = std::error::Error::source(&err);
+            while let Some(s) = source {
+                eprintln!("  caused by: {s}");
+                source = s.source();
+            }
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,451 @@
+//! Markdown → HTML, in one pass per file.
+//!
+//! The body is parsed exactly once. Internal links cannot be resolved yet at
+//! that point (the whole site is not known), so the HTML carries numbered
+//! *slots* (`\0H3\0` for the href of link 3, `\0T3\0` for its title) and the
+//! list of links as written. After link resolution, `fill_slots` splices in
+//! the URLs and titles: a string substitution, not a second parse.
+//! NUL never occurs in parser output (CommonMark replaces it with U+FFFD),
+//! so slots cannot collide with content.
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::diagnostic::{Diagnostic, Loc};
+use crate::highlight::{Highlighted, Highlighter};
+use crate::slug::slugify;
+use crate::source::LineIndex;
+
+/// Marks the start and end of a slot in rendered HTML.
+pub const SLOT: char = '\0';
+
+/// A parsed page body.
+#[derive(Clone, Debug, Default)]
+pub struct Body {
+    /// HTML with link slots.
+    pub html: String,
+    /// Internal links, indexed by slot number.
+    pub links: Vec<LinkRef>,
+    /// Headings in document order, with their final ids.
+    pub headings: Vec<Heading>,
+    /// Plain text (for search and summaries).
+    pub text: String,
+}
+
+/// A heading of a page.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Heading {
+    /// 1 to 6.
+    pub level: u8,
+    /// The anchor id (unique on the page).
+    pub id: String,
+    /// The heading's plain text.
+    pub text: String,
+    /// Where the heading's section starts in `Body::text`.
+    pub text_offset: usize,
+}
+
+/// An internal link as written in the body.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkRef {
+    /// What it points at.
+    pub target: LinkTarget,
+    /// `#anchor`, if any.
+    pub anchor: Option<String>,
+    /// Where the link starts.
+    pub loc: Loc,
+    /// The destination as written, for messages.
+    pub written: String,
+}
+
+/// The target of an internal link, before resolution.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum LinkTarget {
+    /// `[[slug]]` or `[[section/slug]]`.
+    Wiki {
+        /// Section folder, if given.
+        section: Option<String>,
+        /// Page slug.
+        slug: String,
+    },
+    /// A relative link to a Markdown file, normalised to a site-root path
+    /// (`content/methoden/x.md`), or `Err` with the path that escapes `content/`.
+    File(Result<String, String>),
+    /// `#anchor` on the same page.
+    SamePage,
+}
+
+/// What `render_body` needs to know besides the Markdown.
+pub struct Ctx<'a> {
+    /// The file's path relative to the site root.
+    pub file: &'a str,
+    /// The whole file text (positions are reported in file coordinates).
+    pub text: &'a str,
+    /// Line index of `text`.
+    pub index: &'a LineIndex,
+    /// Byte offset of the body within `text`.
+    pub body_offset: usize,
+    /// Shared highlighter.
+    pub highlighter: &'a Highlighter,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Render a page body. Diagnostics (unknown code languages, unsafe URLs)
+/// are appended to `diags`.
+pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body {
+    let mut r = BodyRenderer { ctx, diags, body: Body::default(), out: Vec::new(), heading: None, code: None, skip_label: 0 };
+    for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
+        let loc = ctx.index.loc(ctx.text, ctx.body_offset + range.start);
+        r.event(event, loc);
+    }
+    let BodyRenderer { mut body, out, .. } = r;
+    pulldown_cmark::html::push_html(&mut body.html, out.into_iter());
+    body
+}
+
+struct PendingHeading {
+    level: HeadingLevel,
+    id: Option<String>,
+    classes: Vec<CowStr<'static>>,
+    events: Vec<Event<'static>>,
+    text: String,
+    text_offset: usize,
+}
+
+struct BodyRenderer<'c, 'd> {
+    ctx: &'c Ctx<'c>,
+    diags: &'d mut Vec<Diagnostic>,
+    body: Body,
+    out: Vec<Event<'static>>,
+    heading: Option<PendingHeading>,
+    code: Option<(String, String, Loc)>,
+    /// Depth of a label-less wikilink whose text we replace by the title.
+    skip_label: usize,
+}
+
+impl BodyRenderer<'_, '_> {
+    fn emit(&mut self, event: Event<'static>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn add_text(&mut self, text: &str) {
+        self.body.text.push_str(text);
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(text);
+        }
+    }
+
+    fn event(&mut self, event: Event<'_>, loc: Loc) {
+        if let Some((_, code, _)) = &mut self.code {
+            match event {
+                Event::Text(t) => code.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.finish_code(),
+                _ => {}
+            }
+            return;
+        }
+        if self.skip_label > 0 {
+            match event {
+                Event::End(TagEnd::Link) => {
+                    self.skip_label = 0;
+                    self.emit(Event::End(TagEnd::Link));
+                }
+                Event::Text(t) | Event::Code(t) => self.body.text.push_str(&t),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(Tag::Heading { level, id, classes, attrs: _ }) => {
+                // Only `id` and `class` survive from `{#id .class key=value}`:
+                // other attributes could smuggle in event handlers.
+                self.body.text.push('\n');
+                self.heading = Some(PendingHeading {
+                    level,
+                    id: id.map(|s| s.to_string()),
+                    classes: classes.into_iter().map(CowStr::into_static).collect(),
+                    events: Vec::new(),
+                    text: String::new(),
+                    text_offset: self.body.text.len(),
+                });
+            }
+            Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::Start(Tag::CodeBlock(kind)) => {
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new(), loc));
+            }
+            Event::Start(Tag::Link { link_type, dest_url, title, id }) => self.link(link_type, &dest_url, title.into_static(), id.into_static(), loc),
+            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+                let dest = self.safe_url(&dest_url, loc, true);
+                self.emit(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title: title.into_static(), id: id.into_static() }));
+            }
+            Event::Text(t) => {
+                self.add_text(&t);
+                self.emit(Event::Text(t.into_static()));
+            }
+            Event::Code(t) => {
+                self.add_text(&t);
+                self.emit(Event::Code(t.into_static()));
+            }
+            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+                self.body.text.push(' ');
+                self.emit(event.into_static());
+            }
+            Event::SoftBreak | Event::HardBreak => {
+                self.add_text(" ");
+                self.emit(event.into_static());
+            }
+            other => self.emit(other.into_static()),
+        }
+    }
+
+    fn link(&mut self, link_type: LinkType, dest: &str, title: CowStr<'static>, id: CowStr<'static>, loc: Loc) {
+        let internal = match link_type {
+            LinkType::WikiLink { has_pothole } => {
+                let (path, anchor) = split_anchor(dest);
+                let (section, slug) = match path.rsplit_once('/') {
+                    Some((s, slug)) => (Some(s.trim().to_string()), slug.trim().to_string()),
+                    None => (None, path.trim().to_string()),
+                };
+                Some((LinkTarget::Wiki { section, slug }, anchor, !has_pothole))
+            }
+            _ if is_relative_md(dest) => {
+                let (path, anchor) = split_anchor(dest);
+                Some((LinkTarget::File(join_relative(self.ctx.file, path)), anchor, false))
+            }
+            _ if dest.starts_with('#') => Some((LinkTarget::SamePage, Some(dest[1..].to_string()), false)),
+            _ => None,
+        };
+        let Some((target, anchor, wants_title)) = internal else {
+            let dest = self.safe_url(dest, loc, false);
+            self.emit(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+            return;
+        };
+        let n = self.body.links.len();
+        self.body.links.push(LinkRef { target, anchor, loc, written: dest.to_string() });
+        let href = format!("{SLOT}H{n}{SLOT}");
+        self.emit(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
+        if wants_title {
+            self.skip_label = 1;
+            self.emit(Event::InlineHtml(format!("{SLOT}T{n}{SLOT}").into()));
+        }
+    }
+
+    /// Refuse script-capable URL schemes; report them as warnings.
+    fn safe_url(&mut self, dest: &str, loc: Loc, image: bool) -> String {
+        let lower: String = dest.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
+        let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+        match scheme {
+            None | Some("http" | "https" | "mailto" | "tel") => dest.to_string(),
+            Some(s) => {
+                let what = if image { "image" } else { "link" };
+                self.diags.push(Diagnostic::warning(
+                    self.ctx.file,
+                    loc,
+                    "unsafe-url",
+                    format!("removed {what} URL with scheme `{s}:`; only http, https, mailto and tel links are allowed"),
+                ));
+                "#".to_string()
+            }
+        }
+    }
+
+    fn finish_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let text = h.text.trim().to_string();
+        let base = h.id.filter(|id| !id.is_empty()).map(|id| slugify(&id)).unwrap_or_else(|| slugify(&text));
+        let base = if base.is_empty() { "kop".to_string() } else { base };
+        let mut id = base.clone();
+        let mut n = 1;
+        while self.body.headings.iter().any(|x| x.id == id) {
+            id = format!("{base}-{n}");
+            n += 1;
+        }
+        let level = h.level as u8;
+        self.body.headings.push(Heading { level, id: id.clone(), text, text_offset: h.text_offset });
+        self.body.text.push('\n');
+        self.out.push(Event::Start(Tag::Heading { level: h.level, id: Some(id.clone().into()), classes: h.classes, attrs: Vec::new() }));
+        self.out.extend(h.events);
+        // The copy-link anchor is labelled by the heading itself, so it needs
+        // no UI string and reads well in any language.
+        self.out.push(Event::InlineHtml(format!(" <a class=\"anker\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>").into()));
+        self.out.push(Event::End(TagEnd::Heading(h.level)));
+    }
+
+    fn finish_code(&mut self) {
+        let Some((lang, code, loc)) = self.code.take() else { return };
+        self.body.text.push_str(&code);
+        self.body.text.push(' ');
+        let escaped = escape_html(&code);
+        let html = if lang.is_empty() {
+            format!("<pre class=\"code\"><code>{escaped}</code></pre>\n")
+        } else {
+            let lang_attr = escape_html(&lang);
+            let inner = match self.ctx.highlighter.highlight(&code, &lang) {
+                Highlighted::Html(h) => h,
+                Highlighted::Plain => escaped,
+                Highlighted::Unknown => {
+                    self.diags.push(Diagnostic::warning(
+                        self.ctx.file,
+                        loc,
+                        "unknown-language",
+                        format!("unknown code language `{lang}`; the block is shown without highlighting (use e.g. `yaml`, `json`, `bash`, `html` or `text`)"),
+                    ));
+                    escaped
+                }
+            };
+            format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n")
+        };
+        self.emit(Event::Html(html.into()));
+    }
+}
+
+fn split_anchor(dest: &str) -> (&str, Option<String>) {
+    match dest.split_once('#') {
+        Some((p, a)) => (p, Some(a.to_string())),
+        None => (dest, None),
+    }
+}
+
+fn is_relative_md(dest: &str) -> bool {
+    let path = dest.split(['#', '?']).next().unwrap_or("");
+    !dest.contains("://") && !dest.starts_with('/') && !dest.starts_with("mailto:") && path.ends_with(".md")
+}
+
+/// Resolve `../x/y.md` against the directory of `file`; the result must stay
+/// inside `content/`.
+fn join_relative(file: &str, rel: &str) -> Result<String, String> {
+    let mut parts: Vec<&str> = file.split('/').collect();
+    parts.pop();
+    for seg in rel.split('/') {
+        match seg {
+            "" | "." => {}
+            ".." => {
+                if parts.len() <= 1 {
+                    return Err(rel.to_string());
+                }
+                parts.pop();
+            }
+            s => parts.push(s),
+        }
+    }
+    Ok(parts.join("/"))
+}
+
+/// Escape text for HTML element content and quoted attributes.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + s.len() / 8);
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Render a short Markdown value (a front-matter field) to inline HTML.
+/// Raw HTML is shown as text and links keep only safe schemes.
+pub fn render_inline(md: &str) -> String {
+    let events = Parser::new_ext(md, options() - Options::ENABLE_WIKILINKS).map(|e| match e {
+        Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            let lower = dest_url.to_ascii_lowercase();
+            let ok = !lower.contains(':') || ["http:", "https:", "mailto:"].iter().any(|s| lower.starts_with(s));
+            let dest_url = if ok { dest_url } else { CowStr::from("#") };
+            Event::Start(Tag::Link { link_type, dest_url, title, id })
+        }
+        e => e,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    let trimmed = html.trim_end();
+    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+        Some(inner) if !inner.contains("<p>") => inner.to_string(),
+        _ => html,
+    }
+}
+
+/// Replace slots: `href(n)` gives the URL of link `n`, `title(n)` its
+/// (already escaped) title.
+pub fn fill_slots(html: &str, href: impl Fn(usize) -> String, title: impl Fn(usize) -> String) -> String {
+    let mut out = String::with_capacity(html.len() + 256);
+    let mut rest = html;
+    while let Some(start) = rest.find(SLOT) {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 1..];
+        let Some(end) = after.find(SLOT) else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let slot = &after[..end];
+        let n = slot.get(1..).and_then(|d| d.parse::<usize>().ok());
+        match (slot.as_bytes().first(), n) {
+            (Some(b'H'), Some(n)) => out.push_str(&escape_html(&href(n))),
+            (Some(b'T'), Some(n)) => out.push_str(&title(n)),
+            _ => {}
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(md: &str) -> (Body, Vec<Diagnostic>) {
+        let idx = LineIndex::new(md);
+        let h = Highlighter::new();
+        let ctx = Ctx { file: "content/a/b.md", text: md, index: &idx, body_offset: 0, highlighter: &h };
+        let mut d = Vec::new();
+        (render_body(md, &ctx, &mut d), d)
+    }
+
+    #[test]
+    fn wikilinks_become_slots_with_locations() {
+        let (b, _) = body("Zie [[meso]] en\n[[sdg/10#doel|tien]] en [x](../c/d.md#kop).");
+        assert_eq!(b.links.len(), 3);
+        assert_eq!(b.links[0].target, LinkTarget::Wiki { section: None, slug: "meso".into() });
+        assert_eq!(b.links[1].loc, Loc::new(2, 1));
+        assert_eq!(b.links[1].anchor.as_deref(), Some("doel"));
+        assert_eq!(b.links[2].target, LinkTarget::File(Ok("content/c/d.md".into())));
+        let html = fill_slots(&b.html, |n| format!("/u{n}/"), |n| format!("T{n}"));
+        assert!(html.contains(r#"<a href="/u0/">T0</a>"#), "{html}");
+        assert!(html.contains(r#"<a href="/u1/">tien</a>"#), "{html}");
+    }
+
+    #[test]
+    fn heading_ids_are_slugged_unique_and_attributes_dropped() {
+        let (b, _) = body("## Wat is het?\n\n## Wat is het?\n\n## Eigen {#mijn-id onclick=x}\n");
+        let ids: Vec<_> = b.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["wat-is-het", "wat-is-het-1", "mijn-id"]);
+        assert!(!b.html.contains("onclick"));
+    }
+
+    #[test]
+    fn script_urls_are_removed_with_a_warning() {
+        let (b, d) = body("[x](javascript:alert(1)) ![y](data:image/png;base64,AA)");
+        assert!(!b.html.contains("javascript"));
+        assert_eq!(d.len(), 2);
+    }
+}

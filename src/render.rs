@@ -1,0 +1,572 @@
+//! HTML rendering with tera: `Site` in, HTML `OutputFile`s out.
+//!
+//! This is the only module that knows tera. Templates get small view
+//! structs, never the `Site` itself: every value that reaches a template is a
+//! plain string or list, already made safe where it is marked as HTML
+//! (rendered Markdown, JSON-LD). Everything else is escaped by tera's
+//! autoescaping. Pages render in parallel; a template failure on one page is
+//! a diagnostic for that page, not a crash.
+
+use std::collections::BTreeMap;
+
+use rayon::prelude::*;
+use serde::Serialize;
+use tera::{Context, Tera};
+
+use crate::build::OutputFile;
+use crate::config::{FieldType, Kind};
+use crate::diagnostic::{Diagnostic, Loc};
+use crate::error::Error;
+use crate::frontmatter::FieldValue;
+use crate::markdown::{escape_html, fill_slots};
+use crate::page::{Page, Role};
+use crate::site::{BODY_FIELD, PageId, Site};
+use crate::theme::Theme;
+use crate::yaml::{self, Value};
+
+/// Compiled templates and UI strings; built once per theme.
+pub struct Renderer {
+    tera: Tera,
+    strings: BTreeMap<String, String>,
+    statics: Vec<OutputFile>,
+}
+
+impl Renderer {
+    /// Compile the theme's templates and load the UI strings for `language`.
+    pub fn new(theme: &Theme, language: &str) -> Result<Renderer, Error> {
+        if let Some(p) = theme.problems.first() {
+            return Err(Error::Template { name: "theme".into(), message: p.clone() });
+        }
+        let mut tera = Tera::default();
+        tera.autoescape_on(vec![".html", ".xml"]);
+        // Tera's own escaper also encodes `/`, which mangles every URL in an
+        // attribute; ours escapes exactly what HTML needs in text and quoted
+        // attributes.
+        tera.set_escape_fn(escape_html);
+        let templates: Vec<(&str, &str)> = theme.templates.iter().filter(|(n, _)| n.ends_with(".html")).map(|(n, t)| (n.as_str(), t.as_str())).collect();
+        tera.add_raw_templates(templates).map_err(|e| Error::Template { name: template_name(&e), message: error_chain(&e) })?;
+        for required in ["base.html", "home.html", "section.html", "page.html", "404.html"] {
+            if !tera.get_template_names().any(|n| n == required) {
+                return Err(Error::Template { name: required.into(), message: "the theme has no such template".into() });
+            }
+        }
+        let mut strings = parse_strings(theme, "nl")?;
+        if language != "nl" {
+            strings.extend(parse_strings(theme, language)?);
+        }
+        let statics = theme.statics.iter().map(|(p, b)| OutputFile { path: p.clone(), bytes: b.clone() }).collect();
+        Ok(Renderer { tera, strings, statics })
+    }
+
+    /// The theme's static files, to be copied to the output root.
+    pub fn static_files(&self) -> Vec<OutputFile> {
+        self.statics.clone()
+    }
+
+    /// The UI string `key` (or the key itself when missing).
+    pub fn string<'a>(&'a self, key: &'a str) -> &'a str {
+        self.strings.get(key).map_or(key, String::as_str)
+    }
+
+    /// Render every page plus the 404 page.
+    pub fn render(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let globals = Globals::new(site, &self.strings);
+        let results: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len()).into_par_iter().map(|id| self.render_page(site, &globals, id)).collect();
+        let mut files = Vec::with_capacity(results.len() + 1);
+        let mut diags = Vec::new();
+        for r in results {
+            match r {
+                Ok(f) => files.push(f),
+                Err(d) => diags.push(d),
+            }
+        }
+        let mut ctx = globals.context();
+        ctx.insert("page", &PageView::not_found(&self.strings));
+        match self.tera.render("404.html", &ctx) {
+            Ok(html) => files.push(OutputFile { path: "404.html".into(), bytes: html.into_bytes() }),
+            Err(e) => diags.push(Diagnostic::error("templates/404.html", Loc::START, "template", error_chain(&e))),
+        }
+        (files, diags)
+    }
+
+    fn render_page(&self, site: &Site<'_>, globals: &Globals, id: PageId) -> Result<OutputFile, Diagnostic> {
+        let page = &site.pages[id];
+        let kind = page.kind.as_deref().and_then(|k| site.config.kind(k));
+        let mut ctx = globals.context();
+        let view = PageView::new(site, id, &self.strings);
+        ctx.insert("page", &view);
+        let template = match page.role {
+            Role::Home => {
+                ctx.insert("sections", &section_cards(site));
+                "home.html".to_string()
+            }
+            Role::Section => {
+                let kind = kind.map(|k| k.name.as_str()).unwrap_or_default();
+                ctx.insert("section", &SectionView::new(site, kind));
+                self.pick(&format!("section-{kind}.html"), "section.html")
+            }
+            Role::Page => self.pick(&format!("{}.html", kind.map_or("page", |k| k.name.as_str())), "page.html"),
+        };
+        match self.tera.render(&template, &ctx) {
+            Ok(html) => Ok(OutputFile { path: format!("{}index.html", page.path), bytes: html.into_bytes() }),
+            Err(e) => Err(Diagnostic::error(&page.source, Loc::START, "template", format!("template {template} failed for this page: {}", error_chain(&e)))),
+        }
+    }
+
+    fn pick(&self, specific: &str, fallback: &str) -> String {
+        if self.tera.get_template_names().any(|n| n == specific) { specific.to_string() } else { fallback.to_string() }
+    }
+}
+
+fn template_name(e: &tera::Error) -> String {
+    // Tera puts the template name in the top-level message.
+    let msg = e.to_string();
+    msg.split('\'').nth(1).unwrap_or("template").to_string()
+}
+
+fn error_chain(e: &tera::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}
+
+fn parse_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, Error> {
+    let name = format!("i18n/{lang}.yaml");
+    let Some(text) = theme.i18n.get(lang) else {
+        return Err(Error::Template { name, message: format!("the theme has no UI strings for language `{lang}`") });
+    };
+    let root = yaml::parse(text, 0).map_err(|e| Error::Template { name: name.clone(), message: format!("{}:{}: {}", e.loc.line, e.loc.col, e.message) })?;
+    let mut out = BTreeMap::new();
+    if let Some(yaml::Node { value: Value::Map(entries), .. }) = root {
+        for (k, v) in entries {
+            if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
+                out.insert(k.to_string(), v.to_string());
+            }
+        }
+    }
+    Ok(out)
+}
+
+/// Values shared by every page of one render.
+struct Globals {
+    site: SiteView,
+    strings: tera::Value,
+}
+
+impl Globals {
+    fn new(site: &Site<'_>, strings: &BTreeMap<String, String>) -> Self {
+        let c = site.config;
+        let sections = c
+            .kinds
+            .iter()
+            .filter_map(|k| site.page_by_path(&format!("{}/", k.section)).map(|id| NavItem { title: site.pages[id].title.clone(), url: url(site, &site.pages[id].path), kind: k.name.clone() }))
+            .collect();
+        let site_view = SiteView {
+            title: c.title.clone(),
+            description: c.description.clone(),
+            base_url: c.base_url.clone(),
+            base_path: c.base_path.clone(),
+            language: c.language.clone(),
+            sections,
+        };
+        Globals { site: site_view, strings: serde_json::to_value(strings).unwrap_or_default() }
+    }
+
+    fn context(&self) -> Context {
+        let mut ctx = Context::new();
+        ctx.insert("site", &self.site);
+        ctx.insert("t", &self.strings);
+        ctx
+    }
+}
+
+/// Root-relative URL of a path below the base path.
+pub fn url(site: &Site<'_>, path: &str) -> String {
+    format!("{}{}", site.config.base_path, path)
+}
+
+/// Absolute URL of a path below the base path.
+pub fn permalink(site: &Site<'_>, path: &str) -> String {
+    if site.config.base_url.starts_with("http") { format!("{}{}", site.config.base_url, path) } else { url(site, path) }
+}
+
+#[derive(Serialize)]
+struct SiteView {
+    title: String,
+    description: String,
+    base_url: String,
+    base_path: String,
+    language: String,
+    sections: Vec<NavItem>,
+}
+
+#[derive(Serialize)]
+struct NavItem {
+    title: String,
+    url: String,
+    kind: String,
+}
+
+/// A link to a page with what a list needs to show.
+#[derive(Serialize, Clone)]
+struct PageLink {
+    title: String,
+    url: String,
+    summary: String,
+    kind_label: String,
+}
+
+impl PageLink {
+    fn new(site: &Site<'_>, id: PageId) -> Self {
+        let p = &site.pages[id];
+        PageLink { title: p.title.clone(), url: url(site, &p.path), summary: p.summary.clone(), kind_label: kind_of(site, p).map_or_else(String::new, |k| k.label.clone()) }
+    }
+}
+
+fn kind_of<'c>(site: &Site<'c>, page: &Page) -> Option<&'c Kind> {
+    page.kind.as_deref().and_then(|k| site.config.kind(k))
+}
+
+#[derive(Serialize)]
+struct FieldView {
+    name: String,
+    label: String,
+    #[serde(rename = "type")]
+    ty: &'static str,
+    text: String,
+    html: String,
+    items: Vec<String>,
+    links: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct BacklinkGroup {
+    kind: String,
+    kind_label: String,
+    field: String,
+    field_label: String,
+    pages: Vec<PageLink>,
+}
+
+#[derive(Serialize)]
+struct HeadingView {
+    level: u8,
+    id: String,
+    text: String,
+}
+
+#[derive(Serialize)]
+struct PageView {
+    title: String,
+    summary: String,
+    url: String,
+    permalink: String,
+    role: &'static str,
+    kind: String,
+    kind_label: String,
+    section_title: String,
+    section_url: String,
+    date: String,
+    updated: String,
+    content: String,
+    headings: Vec<HeadingView>,
+    fields: Vec<FieldView>,
+    backlinks: Vec<BacklinkGroup>,
+    jsonld: String,
+    source: String,
+}
+
+impl PageView {
+    fn new(site: &Site<'_>, id: PageId, strings: &BTreeMap<String, String>) -> Self {
+        let page = &site.pages[id];
+        let kind = kind_of(site, page);
+        let section = kind.and_then(|k| site.page_by_path(&format!("{}/", k.section)));
+        let links = &site.links[id];
+        let content = fill_slots(
+            &page.body.html,
+            |n| match links.get(n).and_then(Option::as_ref) {
+                Some(t) => {
+                    let base = url(site, &site.pages[t.page].path);
+                    match &t.anchor {
+                        Some(a) if t.page == id => format!("#{a}"),
+                        Some(a) => format!("{base}#{a}"),
+                        None => base,
+                    }
+                }
+                None => "#".to_string(),
+            },
+            |n| links.get(n).and_then(Option::as_ref).map_or_else(String::new, |t| escape_html(&site.pages[t.page].title)),
+        );
+        let role = match page.role {
+            Role::Home => "home",
+            Role::Section => "section",
+            Role::Page => "page",
+        };
+        PageView {
+            title: page.title.clone(),
+            summary: page.summary.clone(),
+            url: url(site, &page.path),
+            permalink: permalink(site, &page.path),
+            role,
+            kind: page.kind.clone().unwrap_or_default(),
+            kind_label: kind.map_or_else(String::new, |k| k.label.clone()),
+            section_title: section.map_or_else(String::new, |s| site.pages[s].title.clone()),
+            section_url: section.map_or_else(String::new, |s| url(site, &site.pages[s].path)),
+            date: page.date.clone().unwrap_or_default(),
+            updated: page.updated.clone().or_else(|| page.date.clone()).unwrap_or_default(),
+            content,
+            headings: page.body.headings.iter().map(|h| HeadingView { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect(),
+            fields: field_views(site, id),
+            backlinks: backlink_groups(site, id, strings),
+            jsonld: json_ld(site, page),
+            source: page.source.clone(),
+        }
+    }
+
+    fn not_found(strings: &BTreeMap<String, String>) -> Self {
+        let title = strings.get("not_found_title").cloned().unwrap_or_else(|| "404".into());
+        PageView {
+            title,
+            summary: String::new(),
+            url: String::new(),
+            permalink: String::new(),
+            role: "404",
+            kind: String::new(),
+            kind_label: String::new(),
+            section_title: String::new(),
+            section_url: String::new(),
+            date: String::new(),
+            updated: String::new(),
+            content: String::new(),
+            headings: Vec::new(),
+            fields: Vec::new(),
+            backlinks: Vec::new(),
+            jsonld: String::new(),
+            source: String::new(),
+        }
+    }
+}
+
+fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
+    let page = &site.pages[id];
+    let Some(kind) = kind_of(site, page) else { return Vec::new() };
+    let mut out = Vec::new();
+    for field in &kind.fields {
+        let Some((_, value)) = page.fields.iter().find(|(n, _)| n == &field.name) else { continue };
+        let mut v = FieldView { name: field.name.clone(), label: field.label.clone(), ty: "text", text: String::new(), html: String::new(), items: Vec::new(), links: Vec::new() };
+        match value {
+            FieldValue::Text(s) | FieldValue::Date(s) | FieldValue::Enum(s) => v.text = s.clone(),
+            FieldValue::Int(n) => v.text = n.to_string(),
+            FieldValue::Bool(b) => v.text = b.to_string(),
+            FieldValue::Url(s) => {
+                v.ty = "url";
+                v.text = s.clone();
+            }
+            FieldValue::Html(h) => {
+                v.ty = "html";
+                v.html = h.clone();
+            }
+            FieldValue::List(items) => {
+                v.ty = "list";
+                v.items = items.clone();
+            }
+            FieldValue::Refs(_) => {
+                v.ty = "links";
+                let targets = site.refs[id].get(&field.name).cloned().unwrap_or_default();
+                v.links = targets.into_iter().map(|t| PageLink::new(site, t)).collect();
+                if v.links.is_empty() {
+                    continue;
+                }
+            }
+        }
+        out.push(v);
+    }
+    out
+}
+
+/// Incoming references grouped by referring kind and field: kinds in schema
+/// order, fields in schema order, body links last.
+fn backlink_groups(site: &Site<'_>, id: PageId, strings: &BTreeMap<String, String>) -> Vec<BacklinkGroup> {
+    let mut groups: BTreeMap<(usize, usize), BacklinkGroup> = BTreeMap::new();
+    for (source, field) in &site.incoming[id] {
+        let src = &site.pages[*source];
+        let kind_idx = src.kind.as_deref().and_then(|k| site.config.kinds.iter().position(|x| x.name == k)).unwrap_or(usize::MAX);
+        let kind = kind_of(site, src);
+        let (field_idx, field_label) = if field == BODY_FIELD {
+            (usize::MAX, strings.get("backlinks_body").cloned().unwrap_or_else(|| "tekst".into()))
+        } else {
+            let f = kind.and_then(|k| k.fields.iter().position(|f| &f.name == field));
+            (f.unwrap_or(usize::MAX - 1), kind.and_then(|k| f.map(|i| k.fields[i].label.clone())).unwrap_or_else(|| field.clone()))
+        };
+        let group = groups.entry((kind_idx, field_idx)).or_insert_with(|| BacklinkGroup {
+            kind: src.kind.clone().unwrap_or_default(),
+            kind_label: kind.map_or_else(|| strings.get("pages").cloned().unwrap_or_else(|| "Pagina's".into()), |k| k.plural.clone()),
+            field: field.clone(),
+            field_label,
+            pages: Vec::new(),
+        });
+        group.pages.push(PageLink::new(site, *source));
+    }
+    let mut out: Vec<BacklinkGroup> = groups.into_values().collect();
+    for g in &mut out {
+        g.pages.sort_by(|a, b| natural_cmp(&a.title, &b.title).then_with(|| a.url.cmp(&b.url)));
+    }
+    out
+}
+
+fn json_ld(site: &Site<'_>, page: &Page) -> String {
+    let ty = match page.kind.as_deref() {
+        Some("begrip") => "DefinedTerm",
+        _ if page.role == Role::Page => "Article",
+        _ => "WebPage",
+    };
+    let mut v = serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": ty,
+        "name": page.title,
+        "headline": page.title,
+        "description": page.summary,
+        "url": permalink(site, &page.path),
+        "inLanguage": site.config.language,
+        "isPartOf": { "@type": "WebSite", "name": site.config.title, "url": permalink(site, "") },
+    });
+    if let Some(d) = &page.date {
+        v["datePublished"] = d.clone().into();
+    }
+    if let Some(d) = page.updated.as_ref().or(page.date.as_ref()) {
+        v["dateModified"] = d.clone().into();
+    }
+    // `<`, `>` and `&` are escaped so no string can close the script element
+    // or open a comment, whatever the content says.
+    serde_json::to_string(&v).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[derive(Serialize)]
+struct SectionCard {
+    title: String,
+    url: String,
+    summary: String,
+    count: usize,
+    kind: String,
+}
+
+fn section_cards(site: &Site<'_>) -> Vec<SectionCard> {
+    site.config
+        .kinds
+        .iter()
+        .filter_map(|k| {
+            let id = site.page_by_path(&format!("{}/", k.section))?;
+            let count = site.pages.iter().filter(|p| p.role == Role::Page && p.kind.as_deref() == Some(&k.name)).count();
+            let p = &site.pages[id];
+            Some(SectionCard { title: p.title.clone(), url: url(site, &p.path), summary: p.summary.clone(), count, kind: k.name.clone() })
+        })
+        .collect()
+}
+
+#[derive(Serialize)]
+struct SectionView {
+    pages: Vec<PageLink>,
+    groupings: Vec<Grouping>,
+}
+
+#[derive(Serialize)]
+struct Grouping {
+    field: String,
+    label: String,
+    groups: Vec<Group>,
+}
+
+#[derive(Serialize)]
+struct Group {
+    id: String,
+    label: String,
+    url: String,
+    pages: Vec<PageLink>,
+}
+
+impl SectionView {
+    fn new(site: &Site<'_>, kind_name: &str) -> Self {
+        let mut ids: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind_name)).collect();
+        sort_pages(site, &mut ids);
+        let pages = ids.iter().map(|&i| PageLink::new(site, i)).collect();
+        let groupings = site.config.kind(kind_name).map_or_else(Vec::new, |k| groupings(site, k, &ids));
+        SectionView { pages, groupings }
+    }
+}
+
+/// Sort by weight, then title in natural order (`SDG 2` before `SDG 10`).
+fn sort_pages(site: &Site<'_>, ids: &mut [PageId]) {
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        pa.weight.cmp(&pb.weight).then_with(|| natural_cmp(&pa.title, &pb.title)).then_with(|| pa.path.cmp(&pb.path))
+    });
+}
+
+fn groupings(site: &Site<'_>, kind: &Kind, ids: &[PageId]) -> Vec<Grouping> {
+    let mut out = Vec::new();
+    for field in &kind.fields {
+        let groups: Vec<Group> = match &field.ty {
+            FieldType::Enum(values) => values
+                .iter()
+                .map(|v| {
+                    let members = ids.iter().filter(|&&i| site.pages[i].fields.iter().any(|(n, fv)| n == &field.name && *fv == FieldValue::Enum(v.clone())));
+                    Group { id: format!("{}-{}", field.name, crate::slug::slugify(v)), label: v.clone(), url: String::new(), pages: members.map(|&i| PageLink::new(site, i)).collect() }
+                })
+                .filter(|g| !g.pages.is_empty())
+                .collect(),
+            FieldType::Ref(_) | FieldType::Refs(_) => {
+                let mut by_target: BTreeMap<PageId, Vec<PageId>> = BTreeMap::new();
+                for &i in ids {
+                    for &t in site.refs[i].get(&field.name).into_iter().flatten() {
+                        by_target.entry(t).or_default().push(i);
+                    }
+                }
+                let mut targets: Vec<PageId> = by_target.keys().copied().collect();
+                sort_pages(site, &mut targets);
+                targets
+                    .into_iter()
+                    .map(|t| {
+                        let tp = &site.pages[t];
+                        Group { id: format!("{}-{}", field.name, tp.slug), label: tp.title.clone(), url: url(site, &tp.path), pages: by_target[&t].iter().map(|&i| PageLink::new(site, i)).collect() }
+                    })
+                    .collect()
+            }
+            _ => continue,
+        };
+        if !groups.is_empty() {
+            out.push(Grouping { field: field.name.clone(), label: field.label.clone(), groups });
+        }
+    }
+    out
+}
+
+/// Compare strings case-insensitively with digit runs compared as numbers.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    fn chunks(s: &str) -> Vec<(bool, String)> {
+        let mut out: Vec<(bool, String)> = Vec::new();
+        for c in s.chars() {
+            let digit = c.is_ascii_digit();
+            match out.last_mut() {
+                Some((d, text)) if *d == digit => text.push(c),
+                _ => out.push((digit, c.to_string())),
+            }
+        }
+        out
+    }
+    let (ca, cb) = (chunks(&a.to_lowercase()), chunks(&b.to_lowercase()));
+    for (x, y) in ca.iter().zip(cb.iter()) {
+        let ord = match (x, y) {
+            ((true, nx), (true, ny)) => nx.trim_start_matches('0').len().cmp(&ny.trim_start_matches('0').len()).then_with(|| nx.cmp(ny)),
+            ((_, sx), (_, sy)) => sx.cmp(sy),
+        };
+        if ord != std::cmp::Ordering::Equal {
+            return ord;
+        }
+    }
+    ca.len().cmp(&cb.len()).then_with(|| a.cmp(b))
+}

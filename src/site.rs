@@ -1,0 +1,352 @@
+//! The whole-site view: pages indexed by URL and slug, every reference
+//! resolved, the typed link graph and its backlinks.
+//!
+//! `Site::assemble` is the only place that sees all pages at once, so every
+//! cross-page check lives here: duplicate slugs and URLs, alias clashes,
+//! broken refs and links, missing anchors, ambiguous `[[slug]]`s and
+//! orphans. The `Site` is immutable afterwards, which is what lets rendering
+//! run in parallel without locks.
+
+use std::collections::{BTreeMap, HashMap};
+
+use crate::config::{Config, FieldType};
+use crate::diagnostic::{Diagnostic, Loc, hint};
+use crate::frontmatter::{FieldValue, RefValue};
+use crate::markdown::{Body, LinkTarget};
+use crate::page::{Page, Role};
+
+/// Index of a page in `Site::pages`.
+pub type PageId = usize;
+
+/// The field name used for references made by body links.
+pub const BODY_FIELD: &str = "body";
+
+/// A resolved body link.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Target {
+    /// The page linked to.
+    pub page: PageId,
+    /// The heading anchor, checked to exist.
+    pub anchor: Option<String>,
+}
+
+/// One edge of the typed graph.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Edge {
+    /// Referring page.
+    pub source: PageId,
+    /// Referred page.
+    pub target: PageId,
+    /// Front-matter field, or `body`.
+    pub field: String,
+}
+
+/// The assembled, immutable site.
+#[derive(Debug)]
+pub struct Site<'c> {
+    /// The configuration it was built with.
+    pub config: &'c Config,
+    /// All pages, sorted by URL path.
+    pub pages: Vec<Page>,
+    /// Per page, per link slot: the resolved target (`None` when broken).
+    pub links: Vec<Vec<Option<Target>>>,
+    /// Per page: resolved `ref`/`refs` fields, by field name.
+    pub refs: Vec<BTreeMap<String, Vec<PageId>>>,
+    /// All edges, sorted and without duplicates or self-loops.
+    pub edges: Vec<Edge>,
+    /// Per page: incoming edges as (source, field), sorted.
+    pub incoming: Vec<Vec<(PageId, String)>>,
+}
+
+impl<'c> Site<'c> {
+    /// Assemble pages into a site, checking everything that needs more than
+    /// one page to see.
+    pub fn assemble(config: &'c Config, mut pages: Vec<Page>) -> (Site<'c>, Vec<Diagnostic>) {
+        let mut diags = Vec::new();
+        add_missing_index_pages(config, &mut pages);
+        pages.sort_by(|a, b| (&a.path, &a.source).cmp(&(&b.path, &b.source)));
+        let pages = drop_duplicates(config, pages, &mut diags);
+        let index = Index::new(&pages);
+        check_aliases(&pages, &mut diags);
+
+        let mut refs = Vec::with_capacity(pages.len());
+        let mut links = Vec::with_capacity(pages.len());
+        let mut edges = Vec::new();
+        for (id, page) in pages.iter().enumerate() {
+            let page_refs = resolve_refs(config, &pages, &index, page, &mut diags);
+            for (field, targets) in &page_refs {
+                edges.extend(targets.iter().map(|&t| Edge { source: id, target: t, field: field.clone() }));
+            }
+            let page_links = resolve_links(config, &pages, &index, id, &mut diags);
+            edges.extend(page_links.iter().flatten().map(|t| Edge { source: id, target: t.page, field: BODY_FIELD.to_string() }));
+            refs.push(page_refs);
+            links.push(page_links);
+        }
+        edges.retain(|e| e.source != e.target);
+        edges.sort();
+        edges.dedup();
+        let mut incoming = vec![Vec::new(); pages.len()];
+        for e in &edges {
+            incoming[e.target].push((e.source, e.field.clone()));
+        }
+        let site = Site { config, pages, links, refs, edges, incoming };
+        site.check_orphans(&mut diags);
+        (site, diags)
+    }
+
+    fn check_orphans(&self, diags: &mut Vec<Diagnostic>) {
+        let mut outgoing = vec![false; self.pages.len()];
+        for e in &self.edges {
+            outgoing[e.source] = true;
+        }
+        for (id, page) in self.pages.iter().enumerate() {
+            if page.role == Role::Page && self.incoming[id].is_empty() && !outgoing[id] {
+                diags.push(Diagnostic::warning(
+                    &page.source,
+                    Loc::START,
+                    "orphan-page",
+                    format!("page `{}` is an orphan: nothing refers to it and it refers to nothing; link it from a related page or add a ref field", page.title),
+                ));
+            }
+        }
+    }
+
+    /// The page with this URL path, if any.
+    pub fn page_by_path(&self, path: &str) -> Option<PageId> {
+        self.pages.binary_search_by(|p| p.path.as_str().cmp(path)).ok()
+    }
+}
+
+/// Every kind gets a section page and the site a home page, even without an
+/// `_index.md`: section listings and groupings need somewhere to live.
+fn add_missing_index_pages(config: &Config, pages: &mut Vec<Page>) {
+    let has = |pages: &[Page], path: &str| pages.iter().any(|p| p.role != Role::Page && p.path == path);
+    if !has(pages, "") {
+        pages.push(synthetic(Role::Home, None, String::new(), config.title.clone(), "content/_index.md".into()));
+    }
+    for kind in &config.kinds {
+        let path = format!("{}/", kind.section);
+        if !has(pages, &path) {
+            let source = format!("content/{}/_index.md", kind.section);
+            pages.push(synthetic(Role::Section, Some(kind.name.clone()), path, kind.plural.clone(), source));
+        }
+    }
+}
+
+fn synthetic(role: Role, kind: Option<String>, path: String, title: String, source: String) -> Page {
+    Page {
+        source,
+        role,
+        kind,
+        slug: String::new(),
+        slug_loc: Loc::START,
+        path,
+        title,
+        summary: String::new(),
+        date: None,
+        updated: None,
+        draft: false,
+        weight: 0,
+        aliases: Vec::new(),
+        fields: Vec::new(),
+        body: Body::default(),
+    }
+}
+
+/// Report duplicate slugs within a kind and pages that share a URL, at
+/// every page involved; keep the first of each so later stages see unique
+/// URLs.
+fn drop_duplicates(config: &Config, pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
+    let mut by_path: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate() {
+        by_path.entry(p.path.as_str()).or_default().push(i);
+    }
+    let mut drop = vec![false; pages.len()];
+    for ids in by_path.values().filter(|ids| ids.len() > 1) {
+        for &i in ids {
+            let others: Vec<&str> = ids.iter().filter(|&&j| j != i).map(|&j| pages[j].source.as_str()).collect();
+            let p = &pages[i];
+            let same_kind = ids.iter().all(|&j| pages[j].kind == p.kind && pages[j].role == Role::Page);
+            let (code, what) = if same_kind {
+                let kind = p.kind.as_deref().and_then(|k| config.kind(k)).map_or("page", |k| k.label.as_str());
+                ("duplicate-slug", format!("slug `{}` is used by more than one {kind}", p.slug))
+            } else {
+                ("url-clash", format!("URL /{} is produced by more than one page", p.path))
+            };
+            diags.push(Diagnostic::error(&p.source, p.slug_loc, code, format!("{what} (also {}); give one of them another `slug:` or file name", others.join(", "))));
+        }
+        for &i in &ids[1..] {
+            drop[i] = true;
+        }
+    }
+    pages.into_iter().zip(drop).filter(|(_, d)| !d).map(|(p, _)| p).collect()
+}
+
+fn check_aliases(pages: &[Page], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<&str, &str> = pages.iter().map(|p| (p.path.as_str(), p.source.as_str())).collect();
+    for p in pages {
+        for (alias, loc) in &p.aliases {
+            if let Some(other) = seen.get(alias.as_str()) {
+                diags.push(Diagnostic::error(
+                    &p.source,
+                    *loc,
+                    "url-clash",
+                    format!("alias `/{alias}` clashes with the URL of {other}; remove the alias or move the other page"),
+                ));
+            } else {
+                seen.insert(alias, &p.source);
+            }
+        }
+    }
+}
+
+/// Lookup tables built once per assembly.
+struct Index<'p> {
+    /// (kind or "" for root pages, slug) → page.
+    by_kind_slug: HashMap<(&'p str, &'p str), PageId>,
+    /// slug → pages of any kind.
+    by_slug: HashMap<&'p str, Vec<PageId>>,
+    /// source path → page.
+    by_source: HashMap<&'p str, PageId>,
+    /// section folder → section page.
+    by_section: HashMap<&'p str, PageId>,
+}
+
+impl<'p> Index<'p> {
+    fn new(pages: &'p [Page]) -> Self {
+        let mut ix = Index { by_kind_slug: HashMap::new(), by_slug: HashMap::new(), by_source: HashMap::new(), by_section: HashMap::new() };
+        for (id, p) in pages.iter().enumerate() {
+            ix.by_source.insert(&p.source, id);
+            match p.role {
+                Role::Page => {
+                    ix.by_kind_slug.insert((p.kind.as_deref().unwrap_or(""), &p.slug), id);
+                    ix.by_slug.entry(&p.slug).or_default().push(id);
+                }
+                Role::Section => {
+                    ix.by_section.insert(p.path.trim_end_matches('/'), id);
+                }
+                Role::Home => {}
+            }
+        }
+        ix
+    }
+
+    fn slugs_of_kind(&self, kind: &str) -> Vec<&'p str> {
+        let mut v: Vec<&str> = self.by_kind_slug.keys().filter(|(k, _)| *k == kind).map(|(_, s)| *s).collect();
+        v.sort_unstable();
+        v
+    }
+}
+
+fn resolve_refs(config: &Config, pages: &[Page], index: &Index<'_>, page: &Page, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<PageId>> {
+    let mut out = BTreeMap::new();
+    let Some(kind) = page.kind.as_deref().and_then(|k| config.kind(k)) else { return out };
+    for (name, value) in &page.fields {
+        let (FieldValue::Refs(values), Some(field)) = (value, kind.fields.iter().find(|f| &f.name == name)) else { continue };
+        let Some(target_kind) = field.ty.target() else { continue };
+        let mut targets = Vec::new();
+        for RefValue { slug, loc } in values {
+            if let Some(&id) = index.by_kind_slug.get(&(target_kind, slug.as_str())) {
+                if !targets.contains(&id) {
+                    targets.push(id);
+                }
+                continue;
+            }
+            let target_label = config.kind(target_kind).map_or(target_kind, |k| k.label.as_str());
+            let elsewhere: Vec<String> = index
+                .by_slug
+                .get(slug.as_str())
+                .map(|ids| ids.iter().map(|&i| pages[i].kind.clone().unwrap_or_else(|| "page".into())).collect())
+                .unwrap_or_default();
+            let msg = if elsewhere.is_empty() {
+                format!(
+                    "`{name}` refers to `{slug}`, but there is no {target_label} with that slug{}; create content/{}/{slug}.md or fix the slug",
+                    hint(slug, index.slugs_of_kind(target_kind)),
+                    config.kind(target_kind).map_or(target_kind, |k| k.section.as_str())
+                )
+            } else {
+                format!("`{name}` must refer to a {target_label} (kind `{target_kind}`), but `{slug}` is a page of kind `{}`", elsewhere.join("`, `"))
+            };
+            let code = if elsewhere.is_empty() { "missing-ref" } else { "wrong-kind-ref" };
+            diags.push(Diagnostic::error(&page.source, *loc, code, msg));
+        }
+        out.insert(name.clone(), targets);
+    }
+    // Keep the schema's type information honest: a `ref` field holds one value.
+    debug_assert!(kind.fields.iter().all(|f| !matches!(f.ty, FieldType::Ref(_)) || out.get(&f.name).is_none_or(|v| v.len() <= 1)));
+    out
+}
+
+fn resolve_links(config: &Config, pages: &[Page], index: &Index<'_>, id: PageId, diags: &mut Vec<Diagnostic>) -> Vec<Option<Target>> {
+    let page = &pages[id];
+    let mut out = Vec::with_capacity(page.body.links.len());
+    for link in &page.body.links {
+        let found = match &link.target {
+            LinkTarget::SamePage => Ok(id),
+            LinkTarget::Wiki { section, slug } => resolve_wiki(config, pages, index, section.as_deref(), slug),
+            LinkTarget::File(Ok(path)) => index
+                .by_source
+                .get(path.as_str())
+                .copied()
+                .ok_or_else(|| ("broken-link", format!("link `{}` points to {path}, which does not exist; fix the path or create the file", link.written))),
+            LinkTarget::File(Err(path)) => Err(("broken-link", format!("link `{path}` leaves the content folder; link to a page inside content/"))),
+        };
+        let target = match found {
+            Ok(t) => t,
+            Err((code, msg)) => {
+                diags.push(Diagnostic::error(&page.source, link.loc, code, msg));
+                out.push(None);
+                continue;
+            }
+        };
+        if let Some(anchor) = &link.anchor {
+            let headings = &pages[target].body.headings;
+            if !anchor.is_empty() && !headings.iter().any(|h| &h.id == anchor) {
+                diags.push(Diagnostic::error(
+                    &page.source,
+                    link.loc,
+                    "missing-anchor",
+                    format!(
+                        "link `{}`: page `{}` has no heading with id `#{anchor}`{}",
+                        link.written,
+                        pages[target].title,
+                        hint(anchor, headings.iter().map(|h| h.id.as_str()))
+                    ),
+                ));
+                out.push(None);
+                continue;
+            }
+        }
+        out.push(Some(Target { page: target, anchor: link.anchor.clone().filter(|a| !a.is_empty()) }));
+    }
+    out
+}
+
+type LinkError = (&'static str, String);
+
+fn resolve_wiki(config: &Config, pages: &[Page], index: &Index<'_>, section: Option<&str>, slug: &str) -> Result<PageId, LinkError> {
+    let shown = |s: Option<&str>| s.map_or_else(|| format!("[[{slug}]]"), |s| format!("[[{s}/{slug}]]"));
+    if let Some(section) = section {
+        let kind = config.kind_by_section(section).ok_or_else(|| {
+            ("broken-link", format!("{}: there is no section `{section}`{}", shown(Some(section)), hint(section, config.kinds.iter().map(|k| k.section.as_str()))))
+        })?;
+        return index.by_kind_slug.get(&(kind.name.as_str(), slug)).copied().ok_or_else(|| {
+            ("broken-link", format!("{}: no {} has slug `{slug}`{}", shown(Some(section)), kind.label, hint(slug, index.slugs_of_kind(&kind.name))))
+        });
+    }
+    match index.by_slug.get(slug).map(Vec::as_slice) {
+        Some([one]) => Ok(*one),
+        Some(many) => {
+            let names: Vec<String> = many.iter().map(|&i| format!("[[{}]]", pages[i].path.trim_end_matches('/'))).collect();
+            Err(("ambiguous-link", format!("[[{slug}]] is ambiguous: it matches {}; write one of those instead", names.join(" and "))))
+        }
+        None => {
+            if let Some(&sec) = index.by_section.get(slug) {
+                return Ok(sec);
+            }
+            let mut all: Vec<&str> = index.by_slug.keys().copied().collect();
+            all.sort_unstable();
+            Err(("broken-link", format!("{}: no page has slug `{slug}`{}", shown(None), hint(slug, all))))
+        }
+    }
+}

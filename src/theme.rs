@@ -1,0 +1,80 @@
+//! The theme: the built-in default theme embedded in the binary, layered
+//! with a site's own theme files.
+//!
+//! The default theme's source is `themes/default/` in this repository; it is
+//! compiled in, so a site needs only `site.yaml` and `content/`. A site's
+//! `themes/<name>/` and `templates/` files override or extend it file by
+//! file. Pure: the overrides arrive as `SourceFile`s.
+
+use std::collections::BTreeMap;
+
+use crate::source::SourceFile;
+
+macro_rules! embed {
+    ($($path:literal),* $(,)?) => {
+        &[$(($path, include_bytes!(concat!("../themes/default/", $path)) as &[u8])),*]
+    };
+}
+
+/// The default theme's files, relative to the theme root.
+const DEFAULT: &[(&str, &[u8])] = embed![
+    "templates/base.html",
+    "templates/macros.html",
+    "templates/home.html",
+    "templates/section.html",
+    "templates/page.html",
+    "templates/leerlijn.html",
+    "templates/404.html",
+    "static/style.css",
+    "static/favicon.svg",
+    "i18n/nl.yaml",
+    "i18n/en.yaml",
+];
+
+/// A resolved theme: templates, static files and UI strings.
+#[derive(Clone, Debug, Default)]
+pub struct Theme {
+    /// Template name (`page.html`) → source.
+    pub templates: BTreeMap<String, String>,
+    /// Output path (`style.css`) → bytes.
+    pub statics: BTreeMap<String, Vec<u8>>,
+    /// Language (`nl`) → YAML text of UI strings.
+    pub i18n: BTreeMap<String, String>,
+    /// Theme files that could not be used (not UTF-8, unknown folder).
+    pub problems: Vec<String>,
+}
+
+impl Theme {
+    /// The default theme with `overrides` layered on top.
+    pub fn load(overrides: &[SourceFile]) -> Theme {
+        let mut theme = Theme::default();
+        for (path, bytes) in DEFAULT {
+            theme.add(path, bytes);
+        }
+        for file in overrides {
+            theme.add(&file.path, &file.bytes);
+        }
+        theme
+    }
+
+    fn add(&mut self, path: &str, bytes: &[u8]) {
+        let text = || String::from_utf8(bytes.to_vec()).ok();
+        if let Some(name) = path.strip_prefix("templates/") {
+            match text() {
+                Some(t) => {
+                    self.templates.insert(name.to_string(), t);
+                }
+                None => self.problems.push(format!("template {path} is not valid UTF-8")),
+            }
+        } else if let Some(name) = path.strip_prefix("static/") {
+            self.statics.insert(name.to_string(), bytes.to_vec());
+        } else if let Some(name) = path.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".yaml")) {
+            match text() {
+                Some(t) => {
+                    self.i18n.insert(name.to_string(), t);
+                }
+                None => self.problems.push(format!("i18n file {path} is not valid UTF-8")),
+            }
+        }
+    }
+}
