@@ -57,7 +57,13 @@ struct Parsed {
 }
 
 /// Run the whole pipeline in memory.
-pub fn build(config: &Config, sources: &Sources, renderer: &Renderer, highlighter: &Highlighter, options: &BuildOptions) -> Build {
+pub fn build(
+    config: &Config,
+    sources: &Sources,
+    renderer: &Renderer,
+    highlighter: &Highlighter,
+    options: &BuildOptions,
+) -> Build {
     let mut diags = sources.diagnostics.clone();
     let parsed = parse(config, sources, highlighter, options, &mut diags);
     let (site, mut site_diags) = Site::assemble(config, parsed.pages);
@@ -70,12 +76,25 @@ pub fn build(config: &Config, sources: &Sources, renderer: &Renderer, highlighte
     files.sort_by(|a, b| a.path.cmp(&b.path));
     check_output_clashes(&files, &mut diags);
     diagnostic::sort(&mut diags);
-    Build { files, diagnostics: diags }
+    Build {
+        files,
+        diagnostics: diags,
+    }
 }
 
-fn parse(config: &Config, sources: &Sources, highlighter: &Highlighter, options: &BuildOptions, diags: &mut Vec<Diagnostic>) -> Parsed {
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> =
-        sources.content.par_iter().filter(|f| f.path.ends_with(".md")).map(|f| page::parse(f, config, highlighter)).collect();
+fn parse(
+    config: &Config,
+    sources: &Sources,
+    highlighter: &Highlighter,
+    options: &BuildOptions,
+    diags: &mut Vec<Diagnostic>,
+) -> Parsed {
+    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
+        .content
+        .par_iter()
+        .filter(|f| f.path.ends_with(".md"))
+        .map(|f| page::parse(f, config, highlighter))
+        .collect();
     let mut pages = Vec::with_capacity(results.len());
     for (page, mut d) in results {
         diags.append(&mut d);
@@ -85,7 +104,12 @@ fn parse(config: &Config, sources: &Sources, highlighter: &Highlighter, options:
         .content
         .iter()
         .filter(|f| !f.path.ends_with(".md"))
-        .filter_map(|f| f.path.strip_prefix("content/").map(|p| OutputFile { path: p.to_string(), bytes: f.bytes.clone() }))
+        .filter_map(|f| {
+            f.path.strip_prefix("content/").map(|p| OutputFile {
+                path: p.to_string(),
+                bytes: f.bytes.clone(),
+            })
+        })
         .collect();
     Parsed { pages, assets }
 }

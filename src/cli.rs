@@ -124,7 +124,12 @@ fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Error> {
     let root = fs::site_root(root)?;
     let mut config = fs::load_config(&root)?;
     if let Some(url) = base_url {
-        config = config.with_base_url(url).map_err(|message| Error::Invalid { setting: "--base-url", message })?;
+        config = config
+            .with_base_url(url)
+            .map_err(|message| Error::Invalid {
+                setting: "--base-url",
+                message,
+            })?;
     }
     Ok(Prepared { root, config })
 }
@@ -132,7 +137,13 @@ fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Error> {
 fn pipeline(p: &Prepared, drafts: bool) -> Result<Build, Error> {
     let sources = fs::load_sources(&p.root, &p.config)?;
     let renderer = Renderer::new(&Theme::load(&sources.theme), &p.config.language)?;
-    Ok(build::build(&p.config, &sources, &renderer, &Highlighter::new(), &BuildOptions { drafts }))
+    Ok(build::build(
+        &p.config,
+        &sources,
+        &renderer,
+        &Highlighter::new(),
+        &BuildOptions { drafts },
+    ))
 }
 
 fn run_build(args: BuildArgs) -> Result<ExitCode, Error> {
@@ -143,12 +154,24 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, Error> {
     report(&p.root, &build, Format::Human { color: color() });
     let (errors, warnings) = diagnostic::counts(&build.diagnostics);
     if errors > 0 {
-        eprintln!("build failed: {errors} error(s), {warnings} warning(s); the previous output in {} is untouched", out.display());
+        eprintln!(
+            "build failed: {errors} error(s), {warnings} warning(s); the previous output in {} is untouched",
+            out.display()
+        );
         return Ok(ExitCode::from(1));
     }
     fs::write_output(&out, &build.files)?;
-    let pages = build.files.iter().filter(|f| f.path.ends_with(".html")).count();
-    eprintln!("built {pages} HTML files ({} files) into {} in {} ms, {warnings} warning(s)", build.files.len(), out.display(), start.elapsed().as_millis());
+    let pages = build
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with(".html"))
+        .count();
+    eprintln!(
+        "built {pages} HTML files ({} files) into {} in {} ms, {warnings} warning(s)",
+        build.files.len(),
+        out.display(),
+        start.elapsed().as_millis()
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -163,19 +186,38 @@ fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
     };
     report(&p.root, &build, format);
     let (errors, warnings) = diagnostic::counts(&build.diagnostics);
-    let pages = build.files.iter().filter(|f| f.path.ends_with("index.html")).count();
-    eprintln!("checked {pages} pages in {} ms: {errors} error(s), {warnings} warning(s)", start.elapsed().as_millis());
+    let pages = build
+        .files
+        .iter()
+        .filter(|f| f.path.ends_with("index.html"))
+        .count();
+    eprintln!(
+        "checked {pages} pages in {} ms: {errors} error(s), {warnings} warning(s)",
+        start.elapsed().as_millis()
+    );
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
-    Ok(if failed { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn run_new(args: NewArgs) -> Result<ExitCode, Error> {
     let root = fs::site_root(&args.root.root)?;
     let config = fs::load_config(&root)?;
-    let (rel, text) = new::skeleton(&config, &args.kind, &args.slug, args.title.as_deref(), &new::today())?;
+    let (rel, text) = new::skeleton(
+        &config,
+        &args.kind,
+        &args.slug,
+        args.title.as_deref(),
+        &new::today(),
+    )?;
     let path = root.join(&rel);
     if path.exists() {
-        return Err(Error::New(format!("{rel} already exists; vakwerk new never overwrites a page")));
+        return Err(Error::New(format!(
+            "{rel} already exists; vakwerk new never overwrites a page"
+        )));
     }
     fs::create_new(&path, &text)?;
     eprintln!("created {rel}; fill in the fields marked `verplicht`, then run `vakwerk check`");
@@ -187,7 +229,9 @@ fn color() -> bool {
 }
 
 fn report(root: &Path, build: &Build, format: Format) {
-    let text = diagnostic::render(&build.diagnostics, format, &|file, line| fs::line_of(root, file, line));
+    let text = diagnostic::render(&build.diagnostics, format, &|file, line| {
+        fs::line_of(root, file, line)
+    });
     match format {
         Format::Json | Format::Github => print!("{text}"),
         Format::Human { .. } => eprint!("{text}"),

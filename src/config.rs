@@ -143,22 +143,46 @@ impl Config {
     pub fn parse(text: &str) -> Result<Config, Vec<ConfigProblem>> {
         let root = match yaml::parse(text, 0) {
             Ok(Some(root)) => root,
-            Ok(None) => return Err(vec![problem(Loc::START, "site.yaml is empty; it needs at least `title`")]),
+            Ok(None) => {
+                return Err(vec![problem(
+                    Loc::START,
+                    "site.yaml is empty; it needs at least `title`",
+                )]);
+            }
             Err(e) => return Err(vec![problem(e.loc, &e.message)]),
         };
         let mut p = Problems(Vec::new());
         let Value::Map(entries) = &root.value else {
-            return Err(vec![problem(root.loc, "site.yaml must be a mapping of keys to values")]);
+            return Err(vec![problem(
+                root.loc,
+                "site.yaml must be a mapping of keys to values",
+            )]);
         };
-        let known = ["title", "base_url", "language", "theme", "description", "kinds"];
+        let known = [
+            "title",
+            "base_url",
+            "language",
+            "theme",
+            "description",
+            "kinds",
+        ];
         for (k, _) in entries {
             let key = k.as_str().unwrap_or_default();
             if !known.contains(&key) {
-                p.add(k.loc, format!("unknown key `{key}` in site.yaml; known keys are {}{}", known.join(", "), hint(key, known)));
+                p.add(
+                    k.loc,
+                    format!(
+                        "unknown key `{key}` in site.yaml; known keys are {}{}",
+                        known.join(", "),
+                        hint(key, known)
+                    ),
+                );
             }
         }
         let title = p.string(&root, "title", true).unwrap_or_default();
-        let base = p.string(&root, "base_url", false).unwrap_or_else(|| "/".to_string());
+        let base = p
+            .string(&root, "base_url", false)
+            .unwrap_or_else(|| "/".to_string());
         let (base_url, base_path) = match split_base_url(&base) {
             Ok(v) => v,
             Err(msg) => {
@@ -166,13 +190,27 @@ impl Config {
                 (String::from("/"), String::from("/"))
             }
         };
-        let language = p.string(&root, "language", false).unwrap_or_else(|| "nl".to_string());
+        let language = p
+            .string(&root, "language", false)
+            .unwrap_or_else(|| "nl".to_string());
         if !matches!(language.as_str(), "nl" | "en") {
-            p.add(root.get("language").map_or(Loc::START, |n| n.loc), format!("language `{language}` is not supported; use `nl` or `en`"));
+            p.add(
+                root.get("language").map_or(Loc::START, |n| n.loc),
+                format!("language `{language}` is not supported; use `nl` or `en`"),
+            );
         }
-        let theme = p.string(&root, "theme", false).unwrap_or_else(|| "default".to_string());
-        if theme.is_empty() || !theme.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
-            p.add(root.get("theme").map_or(Loc::START, |n| n.loc), "theme names use letters, digits, `-` and `_` only");
+        let theme = p
+            .string(&root, "theme", false)
+            .unwrap_or_else(|| "default".to_string());
+        if theme.is_empty()
+            || !theme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        {
+            p.add(
+                root.get("theme").map_or(Loc::START, |n| n.loc),
+                "theme names use letters, digits, `-` and `_` only",
+            );
         }
         let description = p.string(&root, "description", false).unwrap_or_default();
         let kinds = match root.get("kinds") {
@@ -181,7 +219,15 @@ impl Config {
         };
         check_kinds(&kinds, &root, &mut p);
         if p.0.is_empty() {
-            Ok(Config { title, base_url, base_path, language, theme, description, kinds })
+            Ok(Config {
+                title,
+                base_url,
+                base_path,
+                language,
+                theme,
+                description,
+                kinds,
+            })
         } else {
             Err(p.0)
         }
@@ -189,14 +235,20 @@ impl Config {
 }
 
 fn problem(loc: Loc, message: &str) -> ConfigProblem {
-    ConfigProblem { loc, message: message.to_string() }
+    ConfigProblem {
+        loc,
+        message: message.to_string(),
+    }
 }
 
 struct Problems(Vec<ConfigProblem>);
 
 impl Problems {
     fn add(&mut self, loc: Loc, message: impl Into<String>) {
-        self.0.push(ConfigProblem { loc, message: message.into() });
+        self.0.push(ConfigProblem {
+            loc,
+            message: message.into(),
+        });
     }
 
     fn string(&mut self, map: &Node, key: &str, required: bool) -> Option<String> {
@@ -210,7 +262,10 @@ impl Problems {
             Some(n) => match &n.value {
                 Value::Scalar { text, .. } => Some(text.clone()),
                 _ => {
-                    self.add(n.loc, format!("`{key}` must be a single value, not {}", n.shape()));
+                    self.add(
+                        n.loc,
+                        format!("`{key}` must be a single value, not {}", n.shape()),
+                    );
                     None
                 }
             },
@@ -235,7 +290,11 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
         Some(i) => &rest[i..],
         None => "/",
     };
-    let path = if path.ends_with('/') { path.to_string() } else { format!("{path}/") };
+    let path = if path.ends_with('/') {
+        path.to_string()
+    } else {
+        format!("{path}/")
+    };
     let mut base = url.to_string();
     if !base.ends_with('/') {
         base.push('/');
@@ -245,17 +304,26 @@ fn split_base_url(url: &str) -> Result<(String, String), String> {
 
 fn parse_kinds(node: &Node, p: &mut Problems) -> Vec<Kind> {
     let Value::Map(entries) = &node.value else {
-        p.add(node.loc, "`kinds` must be a mapping from kind name to its definition");
+        p.add(
+            node.loc,
+            "`kinds` must be a mapping from kind name to its definition",
+        );
         return Vec::new();
     };
     let mut kinds = Vec::new();
     for (k, def) in entries {
         let name = k.as_str().unwrap_or_default().to_string();
         if !is_name(&name) {
-            p.add(k.loc, format!("kind name `{name}` must use lowercase letters, digits, `-` and `_`"));
+            p.add(
+                k.loc,
+                format!("kind name `{name}` must use lowercase letters, digits, `-` and `_`"),
+            );
         }
         if !matches!(def.value, Value::Map(_)) {
-            p.add(def.loc, format!("kind `{name}` must be a mapping with `section` and `fields`"));
+            p.add(
+                def.loc,
+                format!("kind `{name}` must be a mapping with `section` and `fields`"),
+            );
             continue;
         }
         let known = ["section", "label", "plural", "fields"];
@@ -263,44 +331,82 @@ fn parse_kinds(node: &Node, p: &mut Problems) -> Vec<Kind> {
             for (key, _) in keys {
                 let key = key.as_str().unwrap_or_default();
                 if !known.contains(&key) {
-                    p.add(k.loc, format!("unknown key `{key}` in kind `{name}`; known keys are {}{}", known.join(", "), hint(key, known)));
+                    p.add(
+                        k.loc,
+                        format!(
+                            "unknown key `{key}` in kind `{name}`; known keys are {}{}",
+                            known.join(", "),
+                            hint(key, known)
+                        ),
+                    );
                 }
             }
         }
-        let section = p.string(def, "section", false).unwrap_or_else(|| name.clone());
+        let section = p
+            .string(def, "section", false)
+            .unwrap_or_else(|| name.clone());
         if !is_name(&section) {
-            p.add(def.get("section").map_or(def.loc, |n| n.loc), format!("section `{section}` must use lowercase letters, digits, `-` and `_`"));
+            p.add(
+                def.get("section").map_or(def.loc, |n| n.loc),
+                format!("section `{section}` must use lowercase letters, digits, `-` and `_`"),
+            );
         }
         if RESERVED_SECTIONS.contains(&section.as_str()) {
-            p.add(def.get("section").map_or(def.loc, |n| n.loc), format!("section `{section}` is reserved for generated pages; pick another folder name"));
+            p.add(
+                def.get("section").map_or(def.loc, |n| n.loc),
+                format!(
+                    "section `{section}` is reserved for generated pages; pick another folder name"
+                ),
+            );
         }
-        let label = p.string(def, "label", false).unwrap_or_else(|| humanize(&name));
-        let plural = p.string(def, "plural", false).unwrap_or_else(|| label.clone());
+        let label = p
+            .string(def, "label", false)
+            .unwrap_or_else(|| humanize(&name));
+        let plural = p
+            .string(def, "plural", false)
+            .unwrap_or_else(|| label.clone());
         let fields = match def.get("fields") {
             Some(f) if !f.is_null() => parse_fields(&name, f, p),
             _ => Vec::new(),
         };
-        kinds.push(Kind { name, section, label, plural, fields });
+        kinds.push(Kind {
+            name,
+            section,
+            label,
+            plural,
+            fields,
+        });
     }
     kinds
 }
 
-const COMMON_FIELDS: &[&str] = &["title", "slug", "summary", "date", "updated", "draft", "aliases", "weight"];
+const COMMON_FIELDS: &[&str] = &[
+    "title", "slug", "summary", "date", "updated", "draft", "aliases", "weight",
+];
 
 fn parse_fields(kind: &str, node: &Node, p: &mut Problems) -> Vec<Field> {
     let Value::Map(entries) = &node.value else {
-        p.add(node.loc, format!("`fields` of kind `{kind}` must be a mapping from field name to its type"));
+        p.add(
+            node.loc,
+            format!("`fields` of kind `{kind}` must be a mapping from field name to its type"),
+        );
         return Vec::new();
     };
     let mut fields = Vec::new();
     for (k, def) in entries {
         let name = k.as_str().unwrap_or_default().to_string();
         if COMMON_FIELDS.contains(&name.as_str()) {
-            p.add(k.loc, format!("`{name}` is a common field every page has; remove it from kind `{kind}`"));
+            p.add(
+                k.loc,
+                format!("`{name}` is a common field every page has; remove it from kind `{kind}`"),
+            );
             continue;
         }
         if !is_name(&name) {
-            p.add(k.loc, format!("field name `{name}` must use lowercase letters, digits, `-` and `_`"));
+            p.add(
+                k.loc,
+                format!("field name `{name}` must use lowercase letters, digits, `-` and `_`"),
+            );
         }
         let ty_name = p.string(def, "type", true).unwrap_or_default();
         let to = p.string(def, "to", false);
@@ -315,7 +421,9 @@ fn parse_fields(kind: &str, node: &Node, p: &mut Problems) -> Vec<Field> {
                 }
             },
         };
-        let label = p.string(def, "label", false).unwrap_or_else(|| humanize(&name));
+        let label = p
+            .string(def, "label", false)
+            .unwrap_or_else(|| humanize(&name));
         let ty_loc = def.get("type").map_or(def.loc, |n| n.loc);
         let ty = match ty_name.as_str() {
             "string" => FieldType::String,
@@ -328,28 +436,54 @@ fn parse_fields(kind: &str, node: &Node, p: &mut Problems) -> Vec<Field> {
             "enum" => FieldType::Enum(enum_values(def, p)),
             "ref" | "refs" => {
                 let Some(to) = to else {
-                    p.add(ty_loc, format!("field `{name}` of type {ty_name} needs `to: <kind>`"));
+                    p.add(
+                        ty_loc,
+                        format!("field `{name}` of type {ty_name} needs `to: <kind>`"),
+                    );
                     continue;
                 };
-                if ty_name == "ref" { FieldType::Ref(to) } else { FieldType::Refs(to) }
+                if ty_name == "ref" {
+                    FieldType::Ref(to)
+                } else {
+                    FieldType::Refs(to)
+                }
             }
             "" => continue,
             other => {
-                const TYPES: &[&str] = &["string", "markdown", "int", "bool", "date", "url", "enum", "list", "ref", "refs"];
-                p.add(ty_loc, format!("unknown field type `{other}`; use one of {}{}", TYPES.join(", "), hint(other, TYPES.iter().copied())));
+                const TYPES: &[&str] = &[
+                    "string", "markdown", "int", "bool", "date", "url", "enum", "list", "ref",
+                    "refs",
+                ];
+                p.add(
+                    ty_loc,
+                    format!(
+                        "unknown field type `{other}`; use one of {}{}",
+                        TYPES.join(", "),
+                        hint(other, TYPES.iter().copied())
+                    ),
+                );
                 continue;
             }
         };
-        fields.push(Field { name, label, ty, required });
+        fields.push(Field {
+            name,
+            label,
+            ty,
+            required,
+        });
     }
     fields
 }
 
 fn enum_values(def: &Node, p: &mut Problems) -> Vec<String> {
     match def.get("values") {
-        Some(Node { value: Value::Seq(items), .. }) if !items.is_empty() => {
-            items.iter().filter_map(|n| n.as_str().map(str::to_string)).collect()
-        }
+        Some(Node {
+            value: Value::Seq(items),
+            ..
+        }) if !items.is_empty() => items
+            .iter()
+            .filter_map(|n| n.as_str().map(str::to_string))
+            .collect(),
         Some(n) => {
             p.add(n.loc, "`values` of an enum must be a non-empty list");
             Vec::new()
@@ -367,14 +501,25 @@ fn check_kinds(kinds: &[Kind], root: &Node, p: &mut Problems) {
     let kinds_loc = root.get("kinds").map_or(Loc::START, |n| n.loc);
     for kind in kinds {
         if !sections.insert(kind.section.as_str()) {
-            p.add(kinds_loc, format!("two kinds use section `{}`; each kind needs its own folder", kind.section));
+            p.add(
+                kinds_loc,
+                format!(
+                    "two kinds use section `{}`; each kind needs its own folder",
+                    kind.section
+                ),
+            );
         }
         for field in &kind.fields {
             if let Some(target) = field.ty.target() {
                 if !names.contains(&target) {
                     p.add(
                         kinds_loc,
-                        format!("field `{}` of kind `{}` refers to unknown kind `{target}`{}", field.name, kind.name, hint(target, names.iter().copied())),
+                        format!(
+                            "field `{}` of kind `{}` refers to unknown kind `{target}`{}",
+                            field.name,
+                            kind.name,
+                            hint(target, names.iter().copied())
+                        ),
                     );
                 }
             }
@@ -383,7 +528,9 @@ fn check_kinds(kinds: &[Kind], root: &Node, p: &mut Problems) {
 }
 
 fn is_name(s: &str) -> bool {
-    !s.is_empty() && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+    !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
 }
 
 /// `werkzame_elementen` → `Werkzame elementen`.
@@ -403,7 +550,10 @@ mod tests {
     #[test]
     fn base_url_path_becomes_prefix() {
         assert_eq!(split_base_url("https://example.org/kb").unwrap().1, "/kb/");
-        assert_eq!(split_base_url("https://example.org").unwrap(), ("https://example.org/".into(), "/".into()));
+        assert_eq!(
+            split_base_url("https://example.org").unwrap(),
+            ("https://example.org/".into(), "/".into())
+        );
     }
 
     #[test]

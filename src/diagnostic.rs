@@ -87,7 +87,8 @@ impl Diagnostic {
 /// whatever order the parallel stages produced them in.
 pub fn sort(diags: &mut Vec<Diagnostic>) {
     diags.sort_by(|a, b| {
-        (&a.file, a.line, a.column, a.code, &a.message).cmp(&(&b.file, b.line, b.column, b.code, &b.message))
+        (&a.file, a.line, a.column, a.code, &a.message)
+            .cmp(&(&b.file, b.line, b.column, b.code, &b.message))
     });
     diags.dedup();
 }
@@ -114,7 +115,11 @@ pub enum Format {
 
 /// Render diagnostics in `format`. `line_of` returns the text of a line of a
 /// file (for the excerpt in the human format), if it is known.
-pub fn render(diags: &[Diagnostic], format: Format, line_of: &dyn Fn(&str, u32) -> Option<String>) -> String {
+pub fn render(
+    diags: &[Diagnostic],
+    format: Format,
+    line_of: &dyn Fn(&str, u32) -> Option<String>,
+) -> String {
     match format {
         Format::Json => {
             // Serialising plain strings and integers cannot fail.
@@ -134,8 +139,16 @@ fn github_line(d: &Diagnostic) -> String {
     };
     // Workflow commands need `%`, CR and LF escaped in the message, and also
     // `,` and `:` in properties.
-    let msg = d.message.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A");
-    let file = d.file.replace('%', "%25").replace(',', "%2C").replace(':', "%3A");
+    let msg = d
+        .message
+        .replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A");
+    let file = d
+        .file
+        .replace('%', "%25")
+        .replace(',', "%2C")
+        .replace(':', "%3A");
     format!(
         "::{level} file={file},line={},col={},title={}::{msg}\n",
         d.line, d.column, d.code
@@ -153,7 +166,11 @@ fn human(d: &Diagnostic, color: bool, line_of: &dyn Fn(&str, u32) -> Option<Stri
         ("", "", "", "")
     };
     let mut out = String::new();
-    let _ = writeln!(out, "{on}{label}[{}]{off}{bold}: {}{off}", d.code, d.message);
+    let _ = writeln!(
+        out,
+        "{on}{label}[{}]{off}{bold}: {}{off}",
+        d.code, d.message
+    );
     let _ = writeln!(out, "  {blue}-->{off} {}:{}:{}", d.file, d.line, d.column);
     if let Some(text) = line_of(&d.file, d.line) {
         let num = d.line.to_string();
@@ -169,7 +186,10 @@ fn human(d: &Diagnostic, color: bool, line_of: &dyn Fn(&str, u32) -> Option<Stri
 }
 
 /// The closest candidate to `wrong`, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(wrong: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    wrong: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     let wrong_l = wrong.to_lowercase();
     candidates
         .into_iter()

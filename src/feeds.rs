@@ -28,11 +28,16 @@ fn xml(s: &str) -> String {
 }
 
 fn file(path: &str, text: String) -> OutputFile {
-    OutputFile { path: path.to_string(), bytes: text.into_bytes() }
+    OutputFile {
+        path: path.to_string(),
+        bytes: text.into_bytes(),
+    }
 }
 
 fn sitemap(site: &Site<'_>) -> OutputFile {
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+    );
     for p in &site.pages {
         s.push_str("  <url><loc>");
         s.push_str(&xml(&permalink(site, &p.path)));
@@ -56,16 +61,24 @@ fn atom(site: &Site<'_>) -> OutputFile {
         .filter(|(_, p)| p.role == Role::Page)
         .filter_map(|(i, p)| p.updated.as_deref().or(p.date.as_deref()).map(|d| (d, i)))
         .collect();
-    dated.sort_by(|a, b| b.0.cmp(a.0).then_with(|| site.pages[a.1].path.cmp(&site.pages[b.1].path)));
+    dated.sort_by(|a, b| {
+        b.0.cmp(a.0)
+            .then_with(|| site.pages[a.1].path.cmp(&site.pages[b.1].path))
+    });
     dated.truncate(FEED_ENTRIES);
     let newest = dated.first().map_or("1970-01-01", |d| d.0);
     let home = permalink(site, "");
-    let mut s = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"");
+    let mut s = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
     s.push_str(&format!(" xml:lang=\"{}\">\n", xml(&site.config.language)));
     s.push_str(&format!("  <title>{}</title>\n", xml(&site.config.title)));
     s.push_str(&format!("  <id>{}</id>\n", xml(&home)));
     s.push_str(&format!("  <link href=\"{}\"/>\n", xml(&home)));
-    s.push_str(&format!("  <link rel=\"self\" href=\"{}\"/>\n", xml(&permalink(site, "atom.xml"))));
+    s.push_str(&format!(
+        "  <link rel=\"self\" href=\"{}\"/>\n",
+        xml(&permalink(site, "atom.xml"))
+    ));
     s.push_str(&format!("  <updated>{newest}T00:00:00Z</updated>\n"));
     for (date, i) in dated {
         let p = &site.pages[i];
@@ -75,7 +88,10 @@ fn atom(site: &Site<'_>) -> OutputFile {
         s.push_str(&format!("    <id>{}</id>\n", xml(&link)));
         s.push_str(&format!("    <link href=\"{}\"/>\n", xml(&link)));
         s.push_str(&format!("    <updated>{}T00:00:00Z</updated>\n", xml(date)));
-        s.push_str(&format!("    <author><name>{}</name></author>\n", xml(&site.config.title)));
+        s.push_str(&format!(
+            "    <author><name>{}</name></author>\n",
+            xml(&site.config.title)
+        ));
         s.push_str(&format!("    <summary>{}</summary>\n", xml(&p.summary)));
         s.push_str("  </entry>\n");
     }
@@ -114,15 +130,43 @@ fn graph(site: &Site<'_>) -> OutputFile {
     let nodes = site
         .pages
         .iter()
-        .map(|p| GraphNode { url: url(site, &p.path), title: &p.title, kind: p.kind.as_deref().filter(|_| p.role == Role::Page).unwrap_or_else(|| if p.role == Role::Page { "page" } else { kind_name(p) }) })
+        .map(|p| GraphNode {
+            url: url(site, &p.path),
+            title: &p.title,
+            kind: p
+                .kind
+                .as_deref()
+                .filter(|_| p.role == Role::Page)
+                .unwrap_or_else(|| {
+                    if p.role == Role::Page {
+                        "page"
+                    } else {
+                        kind_name(p)
+                    }
+                }),
+        })
         .collect();
-    let edges = site.edges.iter().map(|e| GraphEdge { source: url(site, &site.pages[e.source].path), target: url(site, &site.pages[e.target].path), field: &e.field }).collect();
+    let edges = site
+        .edges
+        .iter()
+        .map(|e| GraphEdge {
+            source: url(site, &site.pages[e.source].path),
+            target: url(site, &site.pages[e.target].path),
+            field: &e.field,
+        })
+        .collect();
     let json = serde_json::to_string(&Graph { nodes, edges }).unwrap_or_else(|_| "{}".into());
     file("graph.json", json + "\n")
 }
 
 fn robots(site: &Site<'_>) -> OutputFile {
-    file("robots.txt", format!("User-agent: *\nAllow: /\nSitemap: {}\n", permalink(site, "sitemap.xml")))
+    file(
+        "robots.txt",
+        format!(
+            "User-agent: *\nAllow: /\nSitemap: {}\n",
+            permalink(site, "sitemap.xml")
+        ),
+    )
 }
 
 fn redirects(site: &Site<'_>, title: &str) -> Vec<OutputFile> {
@@ -139,8 +183,15 @@ fn redirects(site: &Site<'_>, title: &str) -> Vec<OutputFile> {
                 canonical = xml(&canonical),
                 target = xml(&target),
             );
-            let path = if alias.ends_with(".html") { alias.clone() } else { format!("{alias}index.html") };
-            out.push(OutputFile { path, bytes: html.into_bytes() });
+            let path = if alias.ends_with(".html") {
+                alias.clone()
+            } else {
+                format!("{alias}index.html")
+            };
+            out.push(OutputFile {
+                path,
+                bytes: html.into_bytes(),
+            });
         }
     }
     out

@@ -15,7 +15,9 @@ use crate::yaml::{Node, Value};
 pub const MAX_FRONT_MATTER: usize = 64 * 1024;
 
 /// The common fields every page may set.
-pub const COMMON: &[&str] = &["title", "slug", "summary", "date", "updated", "draft", "aliases", "weight"];
+pub const COMMON: &[&str] = &[
+    "title", "slug", "summary", "date", "updated", "draft", "aliases", "weight",
+];
 
 /// A file split into front matter and body.
 #[derive(Debug)]
@@ -47,9 +49,20 @@ pub fn split(text: &str) -> Result<Split<'_>, (Loc, String)> {
         if l == "---" || l == "..." {
             let yaml = &text[first_end..pos];
             if yaml.len() > MAX_FRONT_MATTER {
-                return Err((Loc::START, format!("front matter is larger than {} KiB; move long text into the body", MAX_FRONT_MATTER / 1024)));
+                return Err((
+                    Loc::START,
+                    format!(
+                        "front matter is larger than {} KiB; move long text into the body",
+                        MAX_FRONT_MATTER / 1024
+                    ),
+                ));
             }
-            return Ok(Split { yaml, yaml_line_offset: 1, body: &text[end..], body_offset: end });
+            return Ok(Split {
+                yaml,
+                yaml_line_offset: 1,
+                body: &text[end..],
+                body_offset: end,
+            });
         }
         pos = end;
         line += 1;
@@ -58,7 +71,10 @@ pub fn split(text: &str) -> Result<Split<'_>, (Loc, String)> {
         }
     }
     let _ = line;
-    Err((Loc::START, "front matter opened here is never closed; add a line `---` after the last field".into()))
+    Err((
+        Loc::START,
+        "front matter opened here is never closed; add a line `---` after the last field".into(),
+    ))
 }
 
 /// A checked front-matter value.
@@ -103,12 +119,15 @@ pub struct Checker<'a> {
 
 impl Checker<'_> {
     fn err(&mut self, loc: Loc, code: &'static str, msg: String) {
-        self.diags.push(Diagnostic::error(self.file, loc, code, msg));
+        self.diags
+            .push(Diagnostic::error(self.file, loc, code, msg));
     }
 
     /// Warn about keys that are neither common nor declared by `kind`.
     pub fn unknown_keys(&mut self, root: &Node, kind: Option<&Kind>) {
-        let Value::Map(entries) = &root.value else { return };
+        let Value::Map(entries) = &root.value else {
+            return;
+        };
         let mut known: Vec<&str> = COMMON.to_vec();
         if let Some(k) = kind {
             known.extend(k.fields.iter().map(|f| f.name.as_str()));
@@ -118,9 +137,16 @@ impl Checker<'_> {
             if known.contains(&name) {
                 continue;
             }
-            let whose = kind.map_or_else(|| "this page".to_string(), |k| format!("kind `{}`", k.name));
-            let declared: Vec<&str> = kind.map(|k| k.fields.iter().map(|f| f.name.as_str()).collect()).unwrap_or_default();
-            let list = if declared.is_empty() { "none besides the common fields".to_string() } else { declared.join(", ") };
+            let whose =
+                kind.map_or_else(|| "this page".to_string(), |k| format!("kind `{}`", k.name));
+            let declared: Vec<&str> = kind
+                .map(|k| k.fields.iter().map(|f| f.name.as_str()).collect())
+                .unwrap_or_default();
+            let list = if declared.is_empty() {
+                "none besides the common fields".to_string()
+            } else {
+                declared.join(", ")
+            };
             self.diags.push(Diagnostic::warning(
                 self.file,
                 key.loc,
@@ -136,18 +162,40 @@ impl Checker<'_> {
 
     /// Check one declared field.
     pub fn field(&mut self, root: &Node, field: &Field) -> Option<FieldValue> {
-        let node = root.get(&field.name).filter(|n| !n.is_null());
+        // An empty string or list counts as missing: `vakwerk new` stubs
+        // required fields that way, and check must point at them.
+        let empty = |n: &&Node| match &n.value {
+            Value::Scalar { text, .. } => text.trim().is_empty(),
+            Value::Seq(items) => items.is_empty(),
+            Value::Map(_) => false,
+        };
+        let node = root
+            .get(&field.name)
+            .filter(|n| !n.is_null() && !(field.required && empty(n)));
         let Some(node) = node else {
             if field.required {
                 let loc = root.get(&field.name).map_or(Loc::START, |n| n.loc);
-                self.err(loc, "missing-field", format!("missing required field `{}` ({}); add `{}: …` to the front matter", field.name, describe(&field.ty), field.name));
+                self.err(
+                    loc,
+                    "missing-field",
+                    format!(
+                        "missing required field `{}` ({}); add `{}: …` to the front matter",
+                        field.name,
+                        describe(&field.ty),
+                        field.name
+                    ),
+                );
             }
             return None;
         };
         let name = &field.name;
         match &field.ty {
-            FieldType::String => self.scalar(node, name).map(|s| FieldValue::Text(s.to_string())),
-            FieldType::Markdown => self.scalar(node, name).map(|s| FieldValue::Html(render_inline(s))),
+            FieldType::String => self
+                .scalar(node, name)
+                .map(|s| FieldValue::Text(s.to_string())),
+            FieldType::Markdown => self
+                .scalar(node, name)
+                .map(|s| FieldValue::Html(render_inline(s))),
             FieldType::Int => self.int(node, name).map(FieldValue::Int),
             FieldType::Bool => self.bool(node, name).map(FieldValue::Bool),
             FieldType::Date => self.date(node, name).map(FieldValue::Date),
@@ -156,7 +204,13 @@ impl Checker<'_> {
                 if is_url(s) {
                     Some(FieldValue::Url(s.to_string()))
                 } else {
-                    self.err(node.loc, "wrong-type", format!("field `{name}` must be an absolute http(s) or mailto URL, found `{s}`"));
+                    self.err(
+                        node.loc,
+                        "wrong-type",
+                        format!(
+                            "field `{name}` must be an absolute http(s) or mailto URL, found `{s}`"
+                        ),
+                    );
                     None
                 }
             }
@@ -168,17 +222,33 @@ impl Checker<'_> {
                     self.err(
                         node.loc,
                         "unknown-enum-value",
-                        format!("`{s}` is not a valid value for `{name}`{}; allowed values: {}", hint(s, values.iter().map(String::as_str)), values.join(", ")),
+                        format!(
+                            "`{s}` is not a valid value for `{name}`{}; allowed values: {}",
+                            hint(s, values.iter().map(String::as_str)),
+                            values.join(", ")
+                        ),
                     );
                     None
                 }
             }
-            FieldType::List => self.list(node, name).map(|items| FieldValue::List(items.into_iter().map(|(s, _)| s).collect())),
+            FieldType::List => self
+                .list(node, name)
+                .map(|items| FieldValue::List(items.into_iter().map(|(s, _)| s).collect())),
             FieldType::Ref(_) => {
                 let s = self.scalar(node, name)?;
-                Some(FieldValue::Refs(vec![RefValue { slug: s.trim().to_string(), loc: node.loc }]))
+                Some(FieldValue::Refs(vec![RefValue {
+                    slug: s.trim().to_string(),
+                    loc: node.loc,
+                }]))
             }
-            FieldType::Refs(_) => self.list(node, name).map(|items| FieldValue::Refs(items.into_iter().map(|(slug, loc)| RefValue { slug, loc }).collect())),
+            FieldType::Refs(_) => self.list(node, name).map(|items| {
+                FieldValue::Refs(
+                    items
+                        .into_iter()
+                        .map(|(slug, loc)| RefValue { slug, loc })
+                        .collect(),
+                )
+            }),
         }
     }
 
@@ -187,7 +257,14 @@ impl Checker<'_> {
         match &node.value {
             Value::Scalar { text, .. } => Some(text),
             _ => {
-                self.err(node.loc, "wrong-type", format!("field `{name}` must be a single value, not {}", node.shape()));
+                self.err(
+                    node.loc,
+                    "wrong-type",
+                    format!(
+                        "field `{name}` must be a single value, not {}",
+                        node.shape()
+                    ),
+                );
                 None
             }
         }
@@ -199,7 +276,11 @@ impl Checker<'_> {
         match s.trim().parse::<i64>() {
             Ok(n) => Some(n),
             Err(_) => {
-                self.err(node.loc, "wrong-type", format!("field `{name}` must be a whole number, found `{s}`"));
+                self.err(
+                    node.loc,
+                    "wrong-type",
+                    format!("field `{name}` must be a whole number, found `{s}`"),
+                );
                 None
             }
         }
@@ -211,7 +292,11 @@ impl Checker<'_> {
             "true" => Some(true),
             "false" => Some(false),
             s => {
-                self.err(node.loc, "wrong-type", format!("field `{name}` must be `true` or `false`, found `{s}`"));
+                self.err(
+                    node.loc,
+                    "wrong-type",
+                    format!("field `{name}` must be `true` or `false`, found `{s}`"),
+                );
                 None
             }
         }
@@ -223,7 +308,11 @@ impl Checker<'_> {
         if is_date(s) {
             Some(s.to_string())
         } else {
-            self.err(node.loc, "wrong-type", format!("field `{name}` must be a date written as YYYY-MM-DD, found `{s}`"));
+            self.err(
+                node.loc,
+                "wrong-type",
+                format!("field `{name}` must be a date written as YYYY-MM-DD, found `{s}`"),
+            );
             None
         }
     }
@@ -231,15 +320,31 @@ impl Checker<'_> {
     /// A list of scalars, each with its position.
     pub fn list(&mut self, node: &Node, name: &str) -> Option<Vec<(String, Loc)>> {
         let Value::Seq(items) = &node.value else {
-            let example = node.as_str().map_or_else(String::new, |s| format!("; write `{name}: [{s}]`"));
-            self.err(node.loc, "wrong-type", format!("field `{name}` must be a list, not {}{example}", node.shape()));
+            let example = node
+                .as_str()
+                .map_or_else(String::new, |s| format!("; write `{name}: [{s}]`"));
+            self.err(
+                node.loc,
+                "wrong-type",
+                format!(
+                    "field `{name}` must be a list, not {}{example}",
+                    node.shape()
+                ),
+            );
             return None;
         };
         let mut out = Vec::with_capacity(items.len());
         for item in items {
             match item.as_str() {
                 Some(s) if !s.trim().is_empty() => out.push((s.trim().to_string(), item.loc)),
-                _ => self.err(item.loc, "wrong-type", format!("items of `{name}` must be single, non-empty values, not {}", item.shape())),
+                _ => self.err(
+                    item.loc,
+                    "wrong-type",
+                    format!(
+                        "items of `{name}` must be single, non-empty values, not {}",
+                        item.shape()
+                    ),
+                ),
             }
         }
         Some(out)
@@ -256,8 +361,14 @@ fn describe(ty: &FieldType) -> String {
 }
 
 fn is_url(s: &str) -> bool {
-    let ok_scheme = ["https://", "http://"].iter().any(|p| s.starts_with(p) && s.len() > p.len()) || (s.starts_with("mailto:") && s.len() > 7);
-    ok_scheme && !s.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
+    let ok_scheme = ["https://", "http://"]
+        .iter()
+        .any(|p| s.starts_with(p) && s.len() > p.len())
+        || (s.starts_with("mailto:") && s.len() > 7);
+    ok_scheme
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>' | '\\'))
 }
 
 /// True for a real calendar date written `YYYY-MM-DD`.
@@ -266,8 +377,14 @@ pub fn is_date(s: &str) -> bool {
     if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
         return false;
     }
-    let num = |r: std::ops::Range<usize>| s.get(r).filter(|p| p.bytes().all(|c| c.is_ascii_digit())).and_then(|p| p.parse::<u32>().ok());
-    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else { return false };
+    let num = |r: std::ops::Range<usize>| {
+        s.get(r)
+            .filter(|p| p.bytes().all(|c| c.is_ascii_digit()))
+            .and_then(|p| p.parse::<u32>().ok())
+    };
+    let (Some(y), Some(m), Some(d)) = (num(0..4), num(5..7), num(8..10)) else {
+        return false;
+    };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
     let days = match m {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,

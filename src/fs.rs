@@ -27,17 +27,26 @@ pub const MARKER: &str = ".vakwerk-output";
 pub fn site_root(root: &Path) -> Result<PathBuf, Error> {
     match fs::canonicalize(root) {
         Ok(p) if p.is_dir() => Ok(p),
-        _ => Err(Error::NoRoot { path: root.to_path_buf() }),
+        _ => Err(Error::NoRoot {
+            path: root.to_path_buf(),
+        }),
     }
 }
 
 /// Read and parse `site.yaml`.
 pub fn load_config(root: &Path) -> Result<Config, Error> {
     let path = root.join("site.yaml");
-    let text = fs::read_to_string(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+    let text = fs::read_to_string(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
     Config::parse(&text).map_err(|problems| Error::Config {
         path: PathBuf::from("site.yaml"),
-        problems: problems.iter().map(|p| format!("  site.yaml:{}:{}: {}", p.loc.line, p.loc.col, p.message)).collect::<Vec<_>>().join("\n"),
+        problems: problems
+            .iter()
+            .map(|p| format!("  site.yaml:{}:{}: {}", p.loc.line, p.loc.col, p.message))
+            .collect::<Vec<_>>()
+            .join("\n"),
     })
 }
 
@@ -48,34 +57,53 @@ pub fn load_sources(root: &Path, config: &Config) -> Result<Sources, Error> {
     sources.content = read_tree(root, &root.join("content"), "content", &mut diags)?;
     let theme_dir = root.join("themes").join(&config.theme);
     for sub in ["templates", "static", "i18n"] {
-        sources.theme.extend(read_tree(root, &theme_dir.join(sub), sub, &mut diags)?);
+        sources
+            .theme
+            .extend(read_tree(root, &theme_dir.join(sub), sub, &mut diags)?);
     }
     // A site's own templates/ and static/ win over its theme's files.
     for sub in ["templates", "static"] {
-        sources.theme.extend(read_tree(root, &root.join(sub), sub, &mut diags)?);
+        sources
+            .theme
+            .extend(read_tree(root, &root.join(sub), sub, &mut diags)?);
     }
     sources.diagnostics = diags;
     Ok(sources)
 }
 
 fn is_litter(name: &str) -> bool {
-    name.starts_with('.') || name.ends_with('~') || name.ends_with(".swp") || name.ends_with(".swx") || name.ends_with(".tmp") || name.starts_with('#')
+    name.starts_with('.')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".tmp")
+        || name.starts_with('#')
 }
 
 /// Read every file below `dir`, naming each `prefix/<relative path>`.
-fn read_tree(root: &Path, dir: &Path, prefix: &str, diags: &mut Vec<Diagnostic>) -> Result<Vec<SourceFile>, Error> {
+fn read_tree(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<SourceFile>, Error> {
     if !dir.is_dir() {
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    let walker = WalkDir::new(dir).follow_links(true).sort_by_file_name().into_iter().filter_entry(|e| {
-        e.depth() == 0 || !e.file_name().to_str().is_none_or(is_litter)
-    });
+    let walker = WalkDir::new(dir)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_none_or(is_litter));
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map(|p| rel(root, p)).unwrap_or_else(|| prefix.to_string());
+                let path = e
+                    .path()
+                    .map(|p| rel(root, p))
+                    .unwrap_or_else(|| prefix.to_string());
                 let msg = if e.loop_ancestor().is_some() {
                     "symlink loop: this link points back to one of its own parent folders; it is skipped".to_string()
                 } else {
@@ -87,7 +115,9 @@ fn read_tree(root: &Path, dir: &Path, prefix: &str, diags: &mut Vec<Diagnostic>)
         };
         let path = entry.path();
         if entry.path_is_symlink() {
-            let inside = fs::canonicalize(path).map(|t| t.starts_with(root)).unwrap_or(false);
+            let inside = fs::canonicalize(path)
+                .map(|t| t.starts_with(root))
+                .unwrap_or(false);
             if !inside {
                 diags.push(Diagnostic::warning(&rel(root, path), Loc::START, "symlink-outside", "symlink points outside the site root and is not followed; copy the file into the site instead"));
                 continue;
@@ -97,24 +127,45 @@ fn read_tree(root: &Path, dir: &Path, prefix: &str, diags: &mut Vec<Diagnostic>)
             continue;
         }
         let Some(rel_path) = path.strip_prefix(dir).ok().and_then(|p| p.to_str()) else {
-            diags.push(Diagnostic::warning(&rel(root, path), Loc::START, "bad-file-name", "file name is not valid UTF-8; it is skipped"));
+            diags.push(Diagnostic::warning(
+                &rel(root, path),
+                Loc::START,
+                "bad-file-name",
+                "file name is not valid UTF-8; it is skipped",
+            ));
             continue;
         };
-        let bytes = fs::read(path).map_err(|source| Error::Read { path: path.to_path_buf(), source })?;
-        files.push(SourceFile { path: format!("{prefix}/{}", rel_path.replace('\\', "/")), bytes });
+        let bytes = fs::read(path).map_err(|source| Error::Read {
+            path: path.to_path_buf(),
+            source,
+        })?;
+        files.push(SourceFile {
+            path: format!("{prefix}/{}", rel_path.replace('\\', "/")),
+            bytes,
+        });
     }
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
 fn rel(root: &Path, p: &Path) -> String {
-    p.strip_prefix(root).unwrap_or(p).to_string_lossy().replace('\\', "/")
+    p.strip_prefix(root)
+        .unwrap_or(p)
+        .to_string_lossy()
+        .replace('\\', "/")
 }
 
 /// Make `path` absolute and lexically clean (without touching the disk for
 /// components that do not exist yet).
 fn absolute(path: &Path) -> Result<PathBuf, Error> {
-    let base = if path.is_absolute() { PathBuf::new() } else { std::env::current_dir().map_err(|source| Error::Read { path: PathBuf::from("."), source })? };
+    let base = if path.is_absolute() {
+        PathBuf::new()
+    } else {
+        std::env::current_dir().map_err(|source| Error::Read {
+            path: PathBuf::from("."),
+            source,
+        })?
+    };
     let mut out = PathBuf::new();
     for c in base.join(path).components() {
         match c {
@@ -130,7 +181,10 @@ fn absolute(path: &Path) -> Result<PathBuf, Error> {
     let mut existing = out.clone();
     let mut rest = Vec::new();
     while !existing.exists() {
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+        match (
+            existing.file_name().map(|n| n.to_os_string()),
+            existing.parent(),
+        ) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -151,11 +205,19 @@ pub fn output_dir(root: &Path, requested: Option<&Path>) -> Result<PathBuf, Erro
         Some(p) => absolute(p)?,
         None => root.join("public"),
     };
-    let refuse = |reason: &str| Err(Error::UnsafeOutput { path: out.clone(), reason: reason.to_string() });
+    let refuse = |reason: &str| {
+        Err(Error::UnsafeOutput {
+            path: out.clone(),
+            reason: reason.to_string(),
+        })
+    };
     if out.parent().is_none() {
         return refuse("it is the file-system root");
     }
-    if let Some(home) = std::env::var_os("HOME").map(PathBuf::from).and_then(|h| fs::canonicalize(h).ok()) {
+    if let Some(home) = std::env::var_os("HOME")
+        .map(PathBuf::from)
+        .and_then(|h| fs::canonicalize(h).ok())
+    {
         if out == home {
             return refuse("it is your home directory");
         }
@@ -172,9 +234,13 @@ pub fn output_dir(root: &Path, requested: Option<&Path>) -> Result<PathBuf, Erro
         if !out.is_dir() {
             return refuse("it exists and is not a directory");
         }
-        let empty = fs::read_dir(&out).map(|mut d| d.next().is_none()).unwrap_or(false);
+        let empty = fs::read_dir(&out)
+            .map(|mut d| d.next().is_none())
+            .unwrap_or(false);
         if !empty && !out.join(MARKER).exists() {
-            return refuse("it is a non-empty directory that Vakwerk did not create; choose an empty or new folder");
+            return refuse(
+                "it is a non-empty directory that Vakwerk did not create; choose an empty or new folder",
+            );
         }
     }
     Ok(out)
@@ -182,9 +248,15 @@ pub fn output_dir(root: &Path, requested: Option<&Path>) -> Result<PathBuf, Erro
 
 /// Write `files` to `out` atomically (see module docs).
 pub fn write_output(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
-    let parent = out.parent().ok_or_else(|| Error::UnsafeOutput { path: out.to_path_buf(), reason: "it has no parent folder".into() })?;
+    let parent = out.parent().ok_or_else(|| Error::UnsafeOutput {
+        path: out.to_path_buf(),
+        reason: "it has no parent folder".into(),
+    })?;
     let name = out.file_name().and_then(|n| n.to_str()).unwrap_or("public");
-    fs::create_dir_all(parent).map_err(|source| Error::Write { path: parent.to_path_buf(), source })?;
+    fs::create_dir_all(parent).map_err(|source| Error::Write {
+        path: parent.to_path_buf(),
+        source,
+    })?;
     remove_stale(parent, name);
     let pid = std::process::id();
     let staging = parent.join(format!(".{name}.vakwerk-staging-{pid}"));
@@ -194,7 +266,8 @@ pub fn write_output(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
     };
     let _ = fs::remove_dir_all(&staging);
     fs::create_dir(&staging).map_err(werr(&staging))?;
-    let result = write_all(&staging, files).and_then(|()| swap_in(&staging, out, parent, name, pid));
+    let result =
+        write_all(&staging, files).and_then(|()| swap_in(&staging, out, parent, name, pid));
     if result.is_err() {
         let _ = fs::remove_dir_all(&staging);
     }
@@ -204,17 +277,35 @@ pub fn write_output(out: &Path, files: &[OutputFile]) -> Result<(), Error> {
 fn write_all(staging: &Path, files: &[OutputFile]) -> Result<(), Error> {
     let mut made_dirs = std::collections::HashSet::new();
     for f in files {
-        let target = safe_join(staging, &f.path).ok_or_else(|| Error::UnsafeOutput { path: PathBuf::from(&f.path), reason: "an output path would escape the output directory".into() })?;
+        let target = safe_join(staging, &f.path).ok_or_else(|| Error::UnsafeOutput {
+            path: PathBuf::from(&f.path),
+            reason: "an output path would escape the output directory".into(),
+        })?;
         if let Some(dir) = target.parent() {
             if made_dirs.insert(dir.to_path_buf()) {
-                fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+                fs::create_dir_all(dir).map_err(|source| Error::Write {
+                    path: dir.to_path_buf(),
+                    source,
+                })?;
             }
         }
-        let mut file = fs::File::create(&target).map_err(|source| Error::Write { path: target.clone(), source })?;
-        file.write_all(&f.bytes).map_err(|source| Error::Write { path: target.clone(), source })?;
+        let mut file = fs::File::create(&target).map_err(|source| Error::Write {
+            path: target.clone(),
+            source,
+        })?;
+        file.write_all(&f.bytes).map_err(|source| Error::Write {
+            path: target.clone(),
+            source,
+        })?;
     }
-    fs::write(staging.join(MARKER), b"This folder is generated by vakwerk build and replaced on every build.\n")
-        .map_err(|source| Error::Write { path: staging.join(MARKER), source })
+    fs::write(
+        staging.join(MARKER),
+        b"This folder is generated by vakwerk build and replaced on every build.\n",
+    )
+    .map_err(|source| Error::Write {
+        path: staging.join(MARKER),
+        source,
+    })
 }
 
 /// Join a generated relative path below `dir`, refusing anything that could
@@ -234,13 +325,19 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> R
     let old = parent.join(format!(".{name}.vakwerk-old-{pid}"));
     let had_old = out.exists();
     if had_old {
-        fs::rename(out, &old).map_err(|source| Error::Write { path: out.to_path_buf(), source })?;
+        fs::rename(out, &old).map_err(|source| Error::Write {
+            path: out.to_path_buf(),
+            source,
+        })?;
     }
     if let Err(source) = fs::rename(staging, out) {
         if had_old {
             let _ = fs::rename(&old, out);
         }
-        return Err(Error::Write { path: out.to_path_buf(), source });
+        return Err(Error::Write {
+            path: out.to_path_buf(),
+            source,
+        });
     }
     if had_old {
         let _ = fs::remove_dir_all(&old);
@@ -250,8 +347,13 @@ fn swap_in(staging: &Path, out: &Path, parent: &Path, name: &str, pid: u32) -> R
 
 /// Remove staging and old directories left by killed builds.
 fn remove_stale(parent: &Path, name: &str) {
-    let Ok(entries) = fs::read_dir(parent) else { return };
-    let prefixes = [format!(".{name}.vakwerk-staging-"), format!(".{name}.vakwerk-old-")];
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
+    let prefixes = [
+        format!(".{name}.vakwerk-staging-"),
+        format!(".{name}.vakwerk-old-"),
+    ];
     for e in entries.flatten() {
         let n = e.file_name();
         let Some(n) = n.to_str() else { continue };
@@ -264,10 +366,23 @@ fn remove_stale(parent: &Path, name: &str) {
 /// Create `path` with `text`, never overwriting an existing file.
 pub fn create_new(path: &Path, text: &str) -> Result<(), Error> {
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).map_err(|source| Error::Write { path: dir.to_path_buf(), source })?;
+        fs::create_dir_all(dir).map_err(|source| Error::Write {
+            path: dir.to_path_buf(),
+            source,
+        })?;
     }
-    let mut f = fs::OpenOptions::new().write(true).create_new(true).open(path).map_err(|source| Error::Write { path: path.to_path_buf(), source })?;
-    f.write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.to_path_buf(), source })
+    let mut f = fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|source| Error::Write {
+            path: path.to_path_buf(),
+            source,
+        })?;
+    f.write_all(text.as_bytes()).map_err(|source| Error::Write {
+        path: path.to_path_buf(),
+        source,
+    })
 }
 
 /// One line of a file under the root (for diagnostic excerpts).
@@ -275,5 +390,7 @@ pub fn line_of(root: &Path, file: &str, line: u32) -> Option<String> {
     let text = fs::read(root.join(file)).ok()?;
     let text = String::from_utf8_lossy(&text);
     let text = text.strip_prefix('\u{feff}').unwrap_or(&text);
-    text.lines().nth((line as usize).checked_sub(1)?).map(|l| l.trim_end_matches('\r').to_string())
+    text.lines()
+        .nth((line as usize).checked_sub(1)?)
+        .map(|l| l.trim_end_matches('\r').to_string())
 }

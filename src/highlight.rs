@@ -44,9 +44,16 @@ impl Highlighter {
         let Some(syntax) = set.find_syntax_by_token(lang) else {
             return Highlighted::Unknown;
         };
-        let mut generator = ClassedHTMLGenerator::new_with_class_style(syntax, set, ClassStyle::SpacedPrefixed { prefix: "hl-" });
+        let mut generator = ClassedHTMLGenerator::new_with_class_style(
+            syntax,
+            set,
+            ClassStyle::SpacedPrefixed { prefix: "hl-" },
+        );
         for line in LinesWithEndings::from(code) {
-            if generator.parse_html_for_line_which_includes_newline(line).is_err() {
+            if generator
+                .parse_html_for_line_which_includes_newline(line)
+                .is_err()
+            {
                 // A syntax definition failed on this input; plain text is
                 // always a correct rendering.
                 return Highlighted::Plain;

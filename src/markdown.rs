@@ -8,7 +8,9 @@
 //! NUL never occurs in parser output (CommonMark replaces it with U+FFFD),
 //! so slots cannot collide with content.
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::highlight::{Highlighted, Highlighter};
@@ -101,7 +103,16 @@ fn options() -> Options {
 /// Render a page body. Diagnostics (unknown code languages, unsafe URLs)
 /// are appended to `diags`.
 pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body {
-    let mut r = BodyRenderer { ctx, diags, body: Body::default(), out: Vec::new(), heading: None, code: None, skip_label: 0 };
+    let mut r = BodyRenderer {
+        ctx,
+        diags,
+        body: Body::default(),
+        out: Vec::new(),
+        heading: None,
+        code: None,
+        skip_label: 0,
+        in_internal_link: false,
+    };
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
         let loc = ctx.index.loc(ctx.text, ctx.body_offset + range.start);
         r.event(event, loc);
@@ -129,6 +140,8 @@ struct BodyRenderer<'c, 'd> {
     code: Option<(String, String, Loc)>,
     /// Depth of a label-less wikilink whose text we replace by the title.
     skip_label: usize,
+    /// Inside an internal link, whose tags are written as raw HTML.
+    in_internal_link: bool,
 }
 
 impl BodyRenderer<'_, '_> {
@@ -159,15 +172,22 @@ impl BodyRenderer<'_, '_> {
             match event {
                 Event::End(TagEnd::Link) => {
                     self.skip_label = 0;
-                    self.emit(Event::End(TagEnd::Link));
+                    self.in_internal_link = false;
+                    self.emit(Event::InlineHtml("</a>".into()));
                 }
-                Event::Text(t) | Event::Code(t) => self.body.text.push_str(&t),
+                // The title replaces this text; it is not known yet, so it
+                // does not count as page text either.
                 _ => {}
             }
             return;
         }
         match event {
-            Event::Start(Tag::Heading { level, id, classes, attrs: _ }) => {
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs: _,
+            }) => {
                 // Only `id` and `class` survive from `{#id .class key=value}`:
                 // other attributes could smuggle in event handlers.
                 self.body.text.push('\n');
@@ -181,17 +201,46 @@ impl BodyRenderer<'_, '_> {
                 });
             }
             Event::End(TagEnd::Heading(_)) => self.finish_heading(),
+            Event::End(TagEnd::Link) if self.in_internal_link => {
+                self.in_internal_link = false;
+                self.emit(Event::InlineHtml("</a>".into()));
+            }
             Event::Start(Tag::CodeBlock(kind)) => {
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split(|c: char| c.is_whitespace() || c == ',' || c == '{').next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => info
+                        .split(|c: char| c.is_whitespace() || c == ',' || c == '{')
+                        .next()
+                        .unwrap_or("")
+                        .to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new(), loc));
             }
-            Event::Start(Tag::Link { link_type, dest_url, title, id }) => self.link(link_type, &dest_url, title.into_static(), id.into_static(), loc),
-            Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => self.link(
+                link_type,
+                &dest_url,
+                title.into_static(),
+                id.into_static(),
+                loc,
+            ),
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
                 let dest = self.safe_url(&dest_url, loc, true);
-                self.emit(Event::Start(Tag::Image { link_type, dest_url: dest.into(), title: title.into_static(), id: id.into_static() }));
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest.into(),
+                    title: title.into_static(),
+                    id: id.into_static(),
+                }));
             }
             Event::Text(t) => {
                 self.add_text(&t);
@@ -201,7 +250,9 @@ impl BodyRenderer<'_, '_> {
                 self.add_text(&t);
                 self.emit(Event::Code(t.into_static()));
             }
-            Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_)) => {
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
+            ) => {
                 self.body.text.push(' ');
                 self.emit(event.into_static());
             }
@@ -213,32 +264,68 @@ impl BodyRenderer<'_, '_> {
         }
     }
 
-    fn link(&mut self, link_type: LinkType, dest: &str, title: CowStr<'static>, id: CowStr<'static>, loc: Loc) {
+    fn link(
+        &mut self,
+        link_type: LinkType,
+        dest: &str,
+        title: CowStr<'static>,
+        id: CowStr<'static>,
+        loc: Loc,
+    ) {
         let internal = match link_type {
             LinkType::WikiLink { has_pothole } => {
                 let (path, anchor) = split_anchor(dest);
-                let (section, slug) = match path.rsplit_once('/') {
-                    Some((s, slug)) => (Some(s.trim().to_string()), slug.trim().to_string()),
-                    None => (None, path.trim().to_string()),
-                };
-                Some((LinkTarget::Wiki { section, slug }, anchor, !has_pothole))
+                if path.trim().is_empty() && anchor.is_some() {
+                    Some((LinkTarget::SamePage, anchor, !has_pothole))
+                } else {
+                    let (section, slug) = match path.rsplit_once('/') {
+                        Some((s, slug)) => (Some(s.trim().to_string()), slug.trim().to_string()),
+                        None => (None, path.trim().to_string()),
+                    };
+                    Some((LinkTarget::Wiki { section, slug }, anchor, !has_pothole))
+                }
             }
             _ if is_relative_md(dest) => {
                 let (path, anchor) = split_anchor(dest);
-                Some((LinkTarget::File(join_relative(self.ctx.file, path)), anchor, false))
+                Some((
+                    LinkTarget::File(join_relative(self.ctx.file, path)),
+                    anchor,
+                    false,
+                ))
             }
-            _ if dest.starts_with('#') => Some((LinkTarget::SamePage, Some(dest[1..].to_string()), false)),
+            _ if dest.starts_with('#') => {
+                Some((LinkTarget::SamePage, Some(dest[1..].to_string()), false))
+            }
             _ => None,
         };
         let Some((target, anchor, wants_title)) = internal else {
             let dest = self.safe_url(dest, loc, false);
-            self.emit(Event::Start(Tag::Link { link_type, dest_url: dest.into(), title, id }));
+            self.emit(Event::Start(Tag::Link {
+                link_type,
+                dest_url: dest.into(),
+                title,
+                id,
+            }));
             return;
         };
         let n = self.body.links.len();
-        self.body.links.push(LinkRef { target, anchor, loc, written: dest.to_string() });
-        let href = format!("{SLOT}H{n}{SLOT}");
-        self.emit(Event::Start(Tag::Link { link_type: LinkType::Inline, dest_url: href.into(), title, id }));
+        self.body.links.push(LinkRef {
+            target,
+            anchor,
+            loc,
+            written: dest.to_string(),
+        });
+        // Written as raw HTML so the writer cannot percent-encode the slot.
+        let title_attr = if title.is_empty() {
+            String::new()
+        } else {
+            format!(" title=\"{}\"", escape_html(&title))
+        };
+        let _ = id;
+        self.emit(Event::InlineHtml(
+            format!("<a href=\"{SLOT}H{n}{SLOT}\"{title_attr}>").into(),
+        ));
+        self.in_internal_link = true;
         if wants_title {
             self.skip_label = 1;
             self.emit(Event::InlineHtml(format!("{SLOT}T{n}{SLOT}").into()));
@@ -247,8 +334,15 @@ impl BodyRenderer<'_, '_> {
 
     /// Refuse script-capable URL schemes; report them as warnings.
     fn safe_url(&mut self, dest: &str, loc: Loc, image: bool) -> String {
-        let lower: String = dest.chars().filter(|c| !c.is_whitespace() && !c.is_control()).collect::<String>().to_ascii_lowercase();
-        let scheme = lower.split_once(':').map(|(s, _)| s).filter(|s| !s.contains(['/', '?', '#']));
+        let lower: String = dest
+            .chars()
+            .filter(|c| !c.is_whitespace() && !c.is_control())
+            .collect::<String>()
+            .to_ascii_lowercase();
+        let scheme = lower
+            .split_once(':')
+            .map(|(s, _)| s)
+            .filter(|s| !s.contains(['/', '?', '#']));
         match scheme {
             None | Some("http" | "https" | "mailto" | "tel") => dest.to_string(),
             Some(s) => {
@@ -267,8 +361,15 @@ impl BodyRenderer<'_, '_> {
     fn finish_heading(&mut self) {
         let Some(h) = self.heading.take() else { return };
         let text = h.text.trim().to_string();
-        let base = h.id.filter(|id| !id.is_empty()).map(|id| slugify(&id)).unwrap_or_else(|| slugify(&text));
-        let base = if base.is_empty() { "kop".to_string() } else { base };
+        let base =
+            h.id.filter(|id| !id.is_empty())
+                .map(|id| slugify(&id))
+                .unwrap_or_else(|| slugify(&text));
+        let base = if base.is_empty() {
+            "kop".to_string()
+        } else {
+            base
+        };
         let mut id = base.clone();
         let mut n = 1;
         while self.body.headings.iter().any(|x| x.id == id) {
@@ -276,18 +377,32 @@ impl BodyRenderer<'_, '_> {
             n += 1;
         }
         let level = h.level as u8;
-        self.body.headings.push(Heading { level, id: id.clone(), text, text_offset: h.text_offset });
+        self.body.headings.push(Heading {
+            level,
+            id: id.clone(),
+            text,
+            text_offset: h.text_offset,
+        });
         self.body.text.push('\n');
-        self.out.push(Event::Start(Tag::Heading { level: h.level, id: Some(id.clone().into()), classes: h.classes, attrs: Vec::new() }));
+        self.out.push(Event::Start(Tag::Heading {
+            level: h.level,
+            id: Some(id.clone().into()),
+            classes: h.classes,
+            attrs: Vec::new(),
+        }));
         self.out.extend(h.events);
         // The copy-link anchor is labelled by the heading itself, so it needs
         // no UI string and reads well in any language.
-        self.out.push(Event::InlineHtml(format!(" <a class=\"anker\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>").into()));
+        self.out.push(Event::InlineHtml(
+            format!(" <a class=\"anker\" href=\"#{id}\" aria-labelledby=\"{id}\">#</a>").into(),
+        ));
         self.out.push(Event::End(TagEnd::Heading(h.level)));
     }
 
     fn finish_code(&mut self) {
-        let Some((lang, code, loc)) = self.code.take() else { return };
+        let Some((lang, code, loc)) = self.code.take() else {
+            return;
+        };
         self.body.text.push_str(&code);
         self.body.text.push(' ');
         let escaped = escape_html(&code);
@@ -308,7 +423,9 @@ impl BodyRenderer<'_, '_> {
                     escaped
                 }
             };
-            format!("<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n")
+            format!(
+                "<pre class=\"code\" data-lang=\"{lang_attr}\"><code class=\"language-{lang_attr}\">{inner}</code></pre>\n"
+            )
         };
         self.emit(Event::Html(html.into()));
     }
@@ -323,7 +440,10 @@ fn split_anchor(dest: &str) -> (&str, Option<String>) {
 
 fn is_relative_md(dest: &str) -> bool {
     let path = dest.split(['#', '?']).next().unwrap_or("");
-    !dest.contains("://") && !dest.starts_with('/') && !dest.starts_with("mailto:") && path.ends_with(".md")
+    !dest.contains("://")
+        && !dest.starts_with('/')
+        && !dest.starts_with("mailto:")
+        && path.ends_with(".md")
 }
 
 /// Resolve `../x/y.md` against the directory of `file`; the result must stay
@@ -367,18 +487,34 @@ pub fn escape_html(s: &str) -> String {
 pub fn render_inline(md: &str) -> String {
     let events = Parser::new_ext(md, options() - Options::ENABLE_WIKILINKS).map(|e| match e {
         Event::Html(t) | Event::InlineHtml(t) => Event::Text(t),
-        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+        Event::Start(Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        }) => {
             let lower = dest_url.to_ascii_lowercase();
-            let ok = !lower.contains(':') || ["http:", "https:", "mailto:"].iter().any(|s| lower.starts_with(s));
+            let ok = !lower.contains(':')
+                || ["http:", "https:", "mailto:"]
+                    .iter()
+                    .any(|s| lower.starts_with(s));
             let dest_url = if ok { dest_url } else { CowStr::from("#") };
-            Event::Start(Tag::Link { link_type, dest_url, title, id })
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            })
         }
         e => e,
     });
     let mut html = String::new();
     pulldown_cmark::html::push_html(&mut html, events);
     let trimmed = html.trim_end();
-    match trimmed.strip_prefix("<p>").and_then(|s| s.strip_suffix("</p>")) {
+    match trimmed
+        .strip_prefix("<p>")
+        .and_then(|s| s.strip_suffix("</p>"))
+    {
         Some(inner) if !inner.contains("<p>") => inner.to_string(),
         _ => html,
     }
@@ -386,7 +522,11 @@ pub fn render_inline(md: &str) -> String {
 
 /// Replace slots: `href(n)` gives the URL of link `n`, `title(n)` its
 /// (already escaped) title.
-pub fn fill_slots(html: &str, href: impl Fn(usize) -> String, title: impl Fn(usize) -> String) -> String {
+pub fn fill_slots(
+    html: &str,
+    href: impl Fn(usize) -> String,
+    title: impl Fn(usize) -> String,
+) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
     while let Some(start) = rest.find(SLOT) {
@@ -416,7 +556,13 @@ mod tests {
     fn body(md: &str) -> (Body, Vec<Diagnostic>) {
         let idx = LineIndex::new(md);
         let h = Highlighter::new();
-        let ctx = Ctx { file: "content/a/b.md", text: md, index: &idx, body_offset: 0, highlighter: &h };
+        let ctx = Ctx {
+            file: "content/a/b.md",
+            text: md,
+            index: &idx,
+            body_offset: 0,
+            highlighter: &h,
+        };
         let mut d = Vec::new();
         (render_body(md, &ctx, &mut d), d)
     }
@@ -425,10 +571,19 @@ mod tests {
     fn wikilinks_become_slots_with_locations() {
         let (b, _) = body("Zie [[meso]] en\n[[sdg/10#doel|tien]] en [x](../c/d.md#kop).");
         assert_eq!(b.links.len(), 3);
-        assert_eq!(b.links[0].target, LinkTarget::Wiki { section: None, slug: "meso".into() });
+        assert_eq!(
+            b.links[0].target,
+            LinkTarget::Wiki {
+                section: None,
+                slug: "meso".into()
+            }
+        );
         assert_eq!(b.links[1].loc, Loc::new(2, 1));
         assert_eq!(b.links[1].anchor.as_deref(), Some("doel"));
-        assert_eq!(b.links[2].target, LinkTarget::File(Ok("content/c/d.md".into())));
+        assert_eq!(
+            b.links[2].target,
+            LinkTarget::File(Ok("content/c/d.md".into()))
+        );
         let html = fill_slots(&b.html, |n| format!("/u{n}/"), |n| format!("T{n}"));
         assert!(html.contains(r#"<a href="/u0/">T0</a>"#), "{html}");
         assert!(html.contains(r#"<a href="/u1/">tien</a>"#), "{html}");

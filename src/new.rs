@@ -10,11 +10,24 @@ use crate::slug;
 
 /// The relative path and text of a new page of `kind` (a kind name or its
 /// section folder) with `slug`.
-pub fn skeleton(config: &Config, kind: &str, slug: &str, title: Option<&str>, today: &str) -> Result<(String, String), Error> {
-    let k = config.kind(kind).or_else(|| config.kind_by_section(kind)).ok_or_else(|| {
-        let names: Vec<&str> = config.kinds.iter().map(|k| k.name.as_str()).collect();
-        Error::New(format!("unknown kind `{kind}`{}; site.yaml declares: {}", crate::diagnostic::hint(kind, names.iter().copied()), names.join(", ")))
-    })?;
+pub fn skeleton(
+    config: &Config,
+    kind: &str,
+    slug: &str,
+    title: Option<&str>,
+    today: &str,
+) -> Result<(String, String), Error> {
+    let k = config
+        .kind(kind)
+        .or_else(|| config.kind_by_section(kind))
+        .ok_or_else(|| {
+            let names: Vec<&str> = config.kinds.iter().map(|k| k.name.as_str()).collect();
+            Error::New(format!(
+                "unknown kind `{kind}`{}; site.yaml declares: {}",
+                crate::diagnostic::hint(kind, names.iter().copied()),
+                names.join(", ")
+            ))
+        })?;
     slug::check(slug).map_err(Error::New)?;
     let title = title.map_or_else(|| crate::config::humanize(slug), str::to_string);
     let mut text = String::from("---\n");
@@ -41,7 +54,9 @@ fn yaml_string(s: &str) -> String {
 
 /// Today's date (UTC) as `YYYY-MM-DD`. Only `new` reads the clock.
 pub fn today() -> String {
-    let days = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_secs() / 86_400) as i64;
+    let days = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() / 86_400) as i64;
     // Civil-from-days (Howard Hinnant's algorithm).
     let z = days + 719_468;
     let era = z.div_euclid(146_097);

@@ -96,13 +96,22 @@ pub fn place<'a>(config: &'a Config, path: &'a str) -> Result<Placement<'a>, Str
 }
 
 /// Parse one content file.
-pub fn parse(file: &SourceFile, config: &Config, highlighter: &Highlighter) -> (Option<Page>, Vec<Diagnostic>) {
+pub fn parse(
+    file: &SourceFile,
+    config: &Config,
+    highlighter: &Highlighter,
+) -> (Option<Page>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let page = parse_inner(file, config, highlighter, &mut diags);
     (page, diags)
 }
 
-fn parse_inner(file: &SourceFile, config: &Config, highlighter: &Highlighter, diags: &mut Vec<Diagnostic>) -> Option<Page> {
+fn parse_inner(
+    file: &SourceFile,
+    config: &Config,
+    highlighter: &Highlighter,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Page> {
     let path = file.path.as_str();
     let placement = match place(config, path) {
         Ok(p) => p,
@@ -131,10 +140,21 @@ fn parse_inner(file: &SourceFile, config: &Config, highlighter: &Highlighter, di
     let root = match yaml::parse(split.yaml, split.yaml_line_offset) {
         Ok(Some(root)) if matches!(root.value, Value::Map(_)) => root,
         Ok(Some(other)) => {
-            diags.push(Diagnostic::error(path, other.loc, "front-matter", format!("front matter must be a mapping of `key: value` lines, not {}", other.shape())));
+            diags.push(Diagnostic::error(
+                path,
+                other.loc,
+                "front-matter",
+                format!(
+                    "front matter must be a mapping of `key: value` lines, not {}",
+                    other.shape()
+                ),
+            ));
             return None;
         }
-        Ok(None) => Node { value: Value::Map(Vec::new()), loc: Loc::new(2, 1) },
+        Ok(None) => Node {
+            value: Value::Map(Vec::new()),
+            loc: Loc::new(2, 1),
+        },
         Err(e) => {
             diags.push(Diagnostic::error(path, e.loc, "yaml-syntax", e.message));
             return None;
@@ -145,25 +165,47 @@ fn parse_inner(file: &SourceFile, config: &Config, highlighter: &Highlighter, di
         Placement::Section(k) | Placement::Kind(k, _) => Some(k),
         Placement::Home | Placement::Root(_) => None,
     };
-    let mut ck = Checker { file: path, diags: Vec::new() };
+    let mut ck = Checker {
+        file: path,
+        diags: Vec::new(),
+    };
     // Section and home pages only hold their own text: kind fields apply to
     // the kind's regular pages.
-    let schema = if matches!(placement, Placement::Kind(..)) { kind } else { None };
+    let schema = if matches!(placement, Placement::Kind(..)) {
+        kind
+    } else {
+        None
+    };
     ck.unknown_keys(&root, schema);
     let common = common_fields(&root, &mut ck);
-    let fields = schema.map_or_else(Vec::new, |k| k.fields.iter().filter_map(|f| ck.field(&root, f).map(|v| (f.name.clone(), v))).collect());
+    let fields = schema.map_or_else(Vec::new, |k| {
+        k.fields
+            .iter()
+            .filter_map(|f| ck.field(&root, f).map(|v| (f.name.clone(), v)))
+            .collect()
+    });
     diags.append(&mut ck.diags);
 
     let (role, slug, slug_loc, url_path) = match placement {
         Placement::Home => (Role::Home, String::new(), Loc::START, String::new()),
-        Placement::Section(k) => (Role::Section, String::new(), Loc::START, format!("{}/", k.section)),
+        Placement::Section(k) => (
+            Role::Section,
+            String::new(),
+            Loc::START,
+            format!("{}/", k.section),
+        ),
         Placement::Kind(_, stem) | Placement::Root(stem) => {
             let (slug, loc) = match &common.slug {
                 Some((s, loc)) => (s.clone(), *loc),
                 None => (slug::slugify(stem), Loc::START),
             };
             if let Err(msg) = slug::check(&slug) {
-                diags.push(Diagnostic::error(path, loc, "bad-slug", format!("{msg}; set `slug:` in the front matter or rename the file")));
+                diags.push(Diagnostic::error(
+                    path,
+                    loc,
+                    "bad-slug",
+                    format!("{msg}; set `slug:` in the front matter or rename the file"),
+                ));
                 return None;
             }
             let prefix = kind.map_or_else(String::new, |_| format!("{}/", k_section(placement)));
@@ -171,10 +213,21 @@ fn parse_inner(file: &SourceFile, config: &Config, highlighter: &Highlighter, di
         }
     };
 
-    let ctx = markdown::Ctx { file: path, text, index: &index, body_offset: split.body_offset, highlighter };
+    let ctx = markdown::Ctx {
+        file: path,
+        text,
+        index: &index,
+        body_offset: split.body_offset,
+        highlighter,
+    };
     let body = markdown::render_body(split.body, &ctx, diags);
     let Some(title) = common.title else {
-        diags.push(Diagnostic::error(path, Loc::START, "missing-field", "missing required field `title`; add `title: …` to the front matter"));
+        diags.push(Diagnostic::error(
+            path,
+            Loc::START,
+            "missing-field",
+            "missing required field `title`; add `title: …` to the front matter",
+        ));
         return None;
     };
     let summary = common.summary.unwrap_or_else(|| excerpt(&body.text, 200));
@@ -222,7 +275,12 @@ fn common_fields(root: &Node, ck: &mut Checker<'_>) -> Common {
     if let Some(n) = get("title") {
         match ck.scalar(n, "title") {
             Some(t) if !t.trim().is_empty() => c.title = Some(t.trim().to_string()),
-            Some(_) => ck.diags.push(Diagnostic::error(ck.file, n.loc, "wrong-type", "`title` is empty; give the page a title")),
+            Some(_) => ck.diags.push(Diagnostic::error(
+                ck.file,
+                n.loc,
+                "wrong-type",
+                "`title` is empty; give the page a title",
+            )),
             None => {}
         }
     }
@@ -234,13 +292,17 @@ fn common_fields(root: &Node, ck: &mut Checker<'_>) -> Common {
     }
     c.date = get("date").and_then(|n| ck.date(n, "date"));
     c.updated = get("updated").and_then(|n| ck.date(n, "updated"));
-    c.draft = get("draft").and_then(|n| ck.bool(n, "draft")).unwrap_or(false);
+    c.draft = get("draft")
+        .and_then(|n| ck.bool(n, "draft"))
+        .unwrap_or(false);
     c.weight = get("weight").and_then(|n| ck.int(n, "weight")).unwrap_or(0);
     if let Some(n) = get("aliases") {
         for (alias, loc) in ck.list(n, "aliases").unwrap_or_default() {
             match normalize_alias(&alias) {
                 Ok(a) => c.aliases.push((a, loc)),
-                Err(msg) => ck.diags.push(Diagnostic::error(ck.file, loc, "bad-alias", msg)),
+                Err(msg) => ck
+                    .diags
+                    .push(Diagnostic::error(ck.file, loc, "bad-alias", msg)),
             }
         }
     }
@@ -257,7 +319,9 @@ pub fn normalize_alias(alias: &str) -> Result<String, String> {
         || trimmed.contains("//")
         || trimmed.chars().any(char::is_control);
     if bad {
-        return Err(format!("alias `{alias}` is not a clean URL path; write it like `/oude/plek/` (no `..`, `%`, `\\`, `?` or `#`)"));
+        return Err(format!(
+            "alias `{alias}` is not a clean URL path; write it like `/oude/plek/` (no `..`, `%`, `\\`, `?` or `#`)"
+        ));
     }
     if trimmed.ends_with(".html") || trimmed.ends_with('/') {
         Ok(trimmed.to_string())

@@ -35,7 +35,10 @@ impl Renderer {
     /// Compile the theme's templates and load the UI strings for `language`.
     pub fn new(theme: &Theme, language: &str) -> Result<Renderer, Error> {
         if let Some(p) = theme.problems.first() {
-            return Err(Error::Template { name: "theme".into(), message: p.clone() });
+            return Err(Error::Template {
+                name: "theme".into(),
+                message: p.clone(),
+            });
         }
         let mut tera = Tera::default();
         tera.autoescape_on(vec![".html", ".xml"]);
@@ -43,19 +46,48 @@ impl Renderer {
         // attribute; ours escapes exactly what HTML needs in text and quoted
         // attributes.
         tera.set_escape_fn(escape_html);
-        let templates: Vec<(&str, &str)> = theme.templates.iter().filter(|(n, _)| n.ends_with(".html")).map(|(n, t)| (n.as_str(), t.as_str())).collect();
-        tera.add_raw_templates(templates).map_err(|e| Error::Template { name: template_name(&e), message: error_chain(&e) })?;
-        for required in ["base.html", "home.html", "section.html", "page.html", "404.html"] {
+        let templates: Vec<(&str, &str)> = theme
+            .templates
+            .iter()
+            .filter(|(n, _)| n.ends_with(".html"))
+            .map(|(n, t)| (n.as_str(), t.as_str()))
+            .collect();
+        tera.add_raw_templates(templates)
+            .map_err(|e| Error::Template {
+                name: template_name(&e),
+                message: error_chain(&e),
+            })?;
+        for required in [
+            "base.html",
+            "home.html",
+            "section.html",
+            "page.html",
+            "404.html",
+        ] {
             if !tera.get_template_names().any(|n| n == required) {
-                return Err(Error::Template { name: required.into(), message: "the theme has no such template".into() });
+                return Err(Error::Template {
+                    name: required.into(),
+                    message: "the theme has no such template".into(),
+                });
             }
         }
         let mut strings = parse_strings(theme, "nl")?;
         if language != "nl" {
             strings.extend(parse_strings(theme, language)?);
         }
-        let statics = theme.statics.iter().map(|(p, b)| OutputFile { path: p.clone(), bytes: b.clone() }).collect();
-        Ok(Renderer { tera, strings, statics })
+        let statics = theme
+            .statics
+            .iter()
+            .map(|(p, b)| OutputFile {
+                path: p.clone(),
+                bytes: b.clone(),
+            })
+            .collect();
+        Ok(Renderer {
+            tera,
+            strings,
+            statics,
+        })
     }
 
     /// The theme's static files, to be copied to the output root.
@@ -71,7 +103,10 @@ impl Renderer {
     /// Render every page plus the 404 page.
     pub fn render(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let globals = Globals::new(site, &self.strings);
-        let results: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len()).into_par_iter().map(|id| self.render_page(site, &globals, id)).collect();
+        let results: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|id| self.render_page(site, &globals, id))
+            .collect();
         let mut files = Vec::with_capacity(results.len() + 1);
         let mut diags = Vec::new();
         for r in results {
@@ -83,13 +118,26 @@ impl Renderer {
         let mut ctx = globals.context();
         ctx.insert("page", &PageView::not_found(&self.strings));
         match self.tera.render("404.html", &ctx) {
-            Ok(html) => files.push(OutputFile { path: "404.html".into(), bytes: html.into_bytes() }),
-            Err(e) => diags.push(Diagnostic::error("templates/404.html", Loc::START, "template", error_chain(&e))),
+            Ok(html) => files.push(OutputFile {
+                path: "404.html".into(),
+                bytes: html.into_bytes(),
+            }),
+            Err(e) => diags.push(Diagnostic::error(
+                "templates/404.html",
+                Loc::START,
+                "template",
+                error_chain(&e),
+            )),
         }
         (files, diags)
     }
 
-    fn render_page(&self, site: &Site<'_>, globals: &Globals, id: PageId) -> Result<OutputFile, Diagnostic> {
+    fn render_page(
+        &self,
+        site: &Site<'_>,
+        globals: &Globals,
+        id: PageId,
+    ) -> Result<OutputFile, Diagnostic> {
         let page = &site.pages[id];
         let kind = page.kind.as_deref().and_then(|k| site.config.kind(k));
         let mut ctx = globals.context();
@@ -105,16 +153,34 @@ impl Renderer {
                 ctx.insert("section", &SectionView::new(site, kind));
                 self.pick(&format!("section-{kind}.html"), "section.html")
             }
-            Role::Page => self.pick(&format!("{}.html", kind.map_or("page", |k| k.name.as_str())), "page.html"),
+            Role::Page => self.pick(
+                &format!("{}.html", kind.map_or("page", |k| k.name.as_str())),
+                "page.html",
+            ),
         };
         match self.tera.render(&template, &ctx) {
-            Ok(html) => Ok(OutputFile { path: format!("{}index.html", page.path), bytes: html.into_bytes() }),
-            Err(e) => Err(Diagnostic::error(&page.source, Loc::START, "template", format!("template {template} failed for this page: {}", error_chain(&e)))),
+            Ok(html) => Ok(OutputFile {
+                path: format!("{}index.html", page.path),
+                bytes: html.into_bytes(),
+            }),
+            Err(e) => Err(Diagnostic::error(
+                &page.source,
+                Loc::START,
+                "template",
+                format!(
+                    "template {template} failed for this page: {}",
+                    error_chain(&e)
+                ),
+            )),
         }
     }
 
     fn pick(&self, specific: &str, fallback: &str) -> String {
-        if self.tera.get_template_names().any(|n| n == specific) { specific.to_string() } else { fallback.to_string() }
+        if self.tera.get_template_names().any(|n| n == specific) {
+            specific.to_string()
+        } else {
+            fallback.to_string()
+        }
     }
 }
 
@@ -138,11 +204,21 @@ fn error_chain(e: &tera::Error) -> String {
 fn parse_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, Error> {
     let name = format!("i18n/{lang}.yaml");
     let Some(text) = theme.i18n.get(lang) else {
-        return Err(Error::Template { name, message: format!("the theme has no UI strings for language `{lang}`") });
+        return Err(Error::Template {
+            name,
+            message: format!("the theme has no UI strings for language `{lang}`"),
+        });
     };
-    let root = yaml::parse(text, 0).map_err(|e| Error::Template { name: name.clone(), message: format!("{}:{}: {}", e.loc.line, e.loc.col, e.message) })?;
+    let root = yaml::parse(text, 0).map_err(|e| Error::Template {
+        name: name.clone(),
+        message: format!("{}:{}: {}", e.loc.line, e.loc.col, e.message),
+    })?;
     let mut out = BTreeMap::new();
-    if let Some(yaml::Node { value: Value::Map(entries), .. }) = root {
+    if let Some(yaml::Node {
+        value: Value::Map(entries),
+        ..
+    }) = root
+    {
         for (k, v) in entries {
             if let (Some(k), Some(v)) = (k.as_str(), v.as_str()) {
                 out.insert(k.to_string(), v.to_string());
@@ -164,7 +240,14 @@ impl Globals {
         let sections = c
             .kinds
             .iter()
-            .filter_map(|k| site.page_by_path(&format!("{}/", k.section)).map(|id| NavItem { title: site.pages[id].title.clone(), url: url(site, &site.pages[id].path), kind: k.name.clone() }))
+            .filter_map(|k| {
+                site.page_by_path(&format!("{}/", k.section))
+                    .map(|id| NavItem {
+                        title: site.pages[id].title.clone(),
+                        url: url(site, &site.pages[id].path),
+                        kind: k.name.clone(),
+                    })
+            })
             .collect();
         let site_view = SiteView {
             title: c.title.clone(),
@@ -174,7 +257,10 @@ impl Globals {
             language: c.language.clone(),
             sections,
         };
-        Globals { site: site_view, strings: serde_json::to_value(strings).unwrap_or_default() }
+        Globals {
+            site: site_view,
+            strings: serde_json::to_value(strings).unwrap_or_default(),
+        }
     }
 
     fn context(&self) -> Context {
@@ -192,7 +278,11 @@ pub fn url(site: &Site<'_>, path: &str) -> String {
 
 /// Absolute URL of a path below the base path.
 pub fn permalink(site: &Site<'_>, path: &str) -> String {
-    if site.config.base_url.starts_with("http") { format!("{}{}", site.config.base_url, path) } else { url(site, path) }
+    if site.config.base_url.starts_with("http") {
+        format!("{}{}", site.config.base_url, path)
+    } else {
+        url(site, path)
+    }
 }
 
 #[derive(Serialize)]
@@ -224,7 +314,12 @@ struct PageLink {
 impl PageLink {
     fn new(site: &Site<'_>, id: PageId) -> Self {
         let p = &site.pages[id];
-        PageLink { title: p.title.clone(), url: url(site, &p.path), summary: p.summary.clone(), kind_label: kind_of(site, p).map_or_else(String::new, |k| k.label.clone()) }
+        PageLink {
+            title: p.title.clone(),
+            url: url(site, &p.path),
+            summary: p.summary.clone(),
+            kind_label: kind_of(site, p).map_or_else(String::new, |k| k.label.clone()),
+        }
     }
 }
 
@@ -300,7 +395,12 @@ impl PageView {
                 }
                 None => "#".to_string(),
             },
-            |n| links.get(n).and_then(Option::as_ref).map_or_else(String::new, |t| escape_html(&site.pages[t.page].title)),
+            |n| {
+                links
+                    .get(n)
+                    .and_then(Option::as_ref)
+                    .map_or_else(String::new, |t| escape_html(&site.pages[t.page].title))
+            },
         );
         let role = match page.role {
             Role::Home => "home",
@@ -318,9 +418,22 @@ impl PageView {
             section_title: section.map_or_else(String::new, |s| site.pages[s].title.clone()),
             section_url: section.map_or_else(String::new, |s| url(site, &site.pages[s].path)),
             date: page.date.clone().unwrap_or_default(),
-            updated: page.updated.clone().or_else(|| page.date.clone()).unwrap_or_default(),
+            updated: page
+                .updated
+                .clone()
+                .or_else(|| page.date.clone())
+                .unwrap_or_default(),
             content,
-            headings: page.body.headings.iter().map(|h| HeadingView { level: h.level, id: h.id.clone(), text: h.text.clone() }).collect(),
+            headings: page
+                .body
+                .headings
+                .iter()
+                .map(|h| HeadingView {
+                    level: h.level,
+                    id: h.id.clone(),
+                    text: h.text.clone(),
+                })
+                .collect(),
             fields: field_views(site, id),
             backlinks: backlink_groups(site, id, strings),
             jsonld: json_ld(site, page),
@@ -329,7 +442,10 @@ impl PageView {
     }
 
     fn not_found(strings: &BTreeMap<String, String>) -> Self {
-        let title = strings.get("not_found_title").cloned().unwrap_or_else(|| "404".into());
+        let title = strings
+            .get("not_found_title")
+            .cloned()
+            .unwrap_or_else(|| "404".into());
         PageView {
             title,
             summary: String::new(),
@@ -354,11 +470,23 @@ impl PageView {
 
 fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
     let page = &site.pages[id];
-    let Some(kind) = kind_of(site, page) else { return Vec::new() };
+    let Some(kind) = kind_of(site, page) else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for field in &kind.fields {
-        let Some((_, value)) = page.fields.iter().find(|(n, _)| n == &field.name) else { continue };
-        let mut v = FieldView { name: field.name.clone(), label: field.label.clone(), ty: "text", text: String::new(), html: String::new(), items: Vec::new(), links: Vec::new() };
+        let Some((_, value)) = page.fields.iter().find(|(n, _)| n == &field.name) else {
+            continue;
+        };
+        let mut v = FieldView {
+            name: field.name.clone(),
+            label: field.label.clone(),
+            ty: "text",
+            text: String::new(),
+            html: String::new(),
+            items: Vec::new(),
+            links: Vec::new(),
+        };
         match value {
             FieldValue::Text(s) | FieldValue::Date(s) | FieldValue::Enum(s) => v.text = s.clone(),
             FieldValue::Int(n) => v.text = n.to_string(),
@@ -378,7 +506,10 @@ fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
             FieldValue::Refs(_) => {
                 v.ty = "links";
                 let targets = site.refs[id].get(&field.name).cloned().unwrap_or_default();
-                v.links = targets.into_iter().map(|t| PageLink::new(site, t)).collect();
+                v.links = targets
+                    .into_iter()
+                    .map(|t| PageLink::new(site, t))
+                    .collect();
                 if v.links.is_empty() {
                     continue;
                 }
@@ -391,30 +522,59 @@ fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
 
 /// Incoming references grouped by referring kind and field: kinds in schema
 /// order, fields in schema order, body links last.
-fn backlink_groups(site: &Site<'_>, id: PageId, strings: &BTreeMap<String, String>) -> Vec<BacklinkGroup> {
+fn backlink_groups(
+    site: &Site<'_>,
+    id: PageId,
+    strings: &BTreeMap<String, String>,
+) -> Vec<BacklinkGroup> {
     let mut groups: BTreeMap<(usize, usize), BacklinkGroup> = BTreeMap::new();
     for (source, field) in &site.incoming[id] {
         let src = &site.pages[*source];
-        let kind_idx = src.kind.as_deref().and_then(|k| site.config.kinds.iter().position(|x| x.name == k)).unwrap_or(usize::MAX);
+        let kind_idx = src
+            .kind
+            .as_deref()
+            .and_then(|k| site.config.kinds.iter().position(|x| x.name == k))
+            .unwrap_or(usize::MAX);
         let kind = kind_of(site, src);
         let (field_idx, field_label) = if field == BODY_FIELD {
-            (usize::MAX, strings.get("backlinks_body").cloned().unwrap_or_else(|| "tekst".into()))
+            (
+                usize::MAX,
+                strings
+                    .get("backlinks_body")
+                    .cloned()
+                    .unwrap_or_else(|| "tekst".into()),
+            )
         } else {
             let f = kind.and_then(|k| k.fields.iter().position(|f| &f.name == field));
-            (f.unwrap_or(usize::MAX - 1), kind.and_then(|k| f.map(|i| k.fields[i].label.clone())).unwrap_or_else(|| field.clone()))
+            (
+                f.unwrap_or(usize::MAX - 1),
+                kind.and_then(|k| f.map(|i| k.fields[i].label.clone()))
+                    .unwrap_or_else(|| field.clone()),
+            )
         };
-        let group = groups.entry((kind_idx, field_idx)).or_insert_with(|| BacklinkGroup {
-            kind: src.kind.clone().unwrap_or_default(),
-            kind_label: kind.map_or_else(|| strings.get("pages").cloned().unwrap_or_else(|| "Pagina's".into()), |k| k.plural.clone()),
-            field: field.clone(),
-            field_label,
-            pages: Vec::new(),
-        });
+        let group = groups
+            .entry((kind_idx, field_idx))
+            .or_insert_with(|| BacklinkGroup {
+                kind: src.kind.clone().unwrap_or_default(),
+                kind_label: kind.map_or_else(
+                    || {
+                        strings
+                            .get("pages")
+                            .cloned()
+                            .unwrap_or_else(|| "Pagina's".into())
+                    },
+                    |k| k.plural.clone(),
+                ),
+                field: field.clone(),
+                field_label,
+                pages: Vec::new(),
+            });
         group.pages.push(PageLink::new(site, *source));
     }
     let mut out: Vec<BacklinkGroup> = groups.into_values().collect();
     for g in &mut out {
-        g.pages.sort_by(|a, b| natural_cmp(&a.title, &b.title).then_with(|| a.url.cmp(&b.url)));
+        g.pages
+            .sort_by(|a, b| natural_cmp(&a.title, &b.title).then_with(|| a.url.cmp(&b.url)));
     }
     out
 }
@@ -443,7 +603,11 @@ fn json_ld(site: &Site<'_>, page: &Page) -> String {
     }
     // `<`, `>` and `&` are escaped so no string can close the script element
     // or open a comment, whatever the content says.
-    serde_json::to_string(&v).unwrap_or_default().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    serde_json::to_string(&v)
+        .unwrap_or_default()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[derive(Serialize)]
@@ -461,9 +625,19 @@ fn section_cards(site: &Site<'_>) -> Vec<SectionCard> {
         .iter()
         .filter_map(|k| {
             let id = site.page_by_path(&format!("{}/", k.section))?;
-            let count = site.pages.iter().filter(|p| p.role == Role::Page && p.kind.as_deref() == Some(&k.name)).count();
+            let count = site
+                .pages
+                .iter()
+                .filter(|p| p.role == Role::Page && p.kind.as_deref() == Some(&k.name))
+                .count();
             let p = &site.pages[id];
-            Some(SectionCard { title: p.title.clone(), url: url(site, &p.path), summary: p.summary.clone(), count, kind: k.name.clone() })
+            Some(SectionCard {
+                title: p.title.clone(),
+                url: url(site, &p.path),
+                summary: p.summary.clone(),
+                count,
+                kind: k.name.clone(),
+            })
         })
         .collect()
 }
@@ -491,10 +665,17 @@ struct Group {
 
 impl SectionView {
     fn new(site: &Site<'_>, kind_name: &str) -> Self {
-        let mut ids: Vec<PageId> = (0..site.pages.len()).filter(|&i| site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind_name)).collect();
+        let mut ids: Vec<PageId> = (0..site.pages.len())
+            .filter(|&i| {
+                site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind_name)
+            })
+            .collect();
         sort_pages(site, &mut ids);
         let pages = ids.iter().map(|&i| PageLink::new(site, i)).collect();
-        let groupings = site.config.kind(kind_name).map_or_else(Vec::new, |k| groupings(site, k, &ids));
+        let groupings = site
+            .config
+            .kind(kind_name)
+            .map_or_else(Vec::new, |k| groupings(site, k, &ids));
         SectionView { pages, groupings }
     }
 }
@@ -503,7 +684,10 @@ impl SectionView {
 fn sort_pages(site: &Site<'_>, ids: &mut [PageId]) {
     ids.sort_by(|&a, &b| {
         let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pa.weight.cmp(&pb.weight).then_with(|| natural_cmp(&pa.title, &pb.title)).then_with(|| pa.path.cmp(&pb.path))
+        pa.weight
+            .cmp(&pb.weight)
+            .then_with(|| natural_cmp(&pa.title, &pb.title))
+            .then_with(|| pa.path.cmp(&pb.path))
     });
 }
 
@@ -514,8 +698,18 @@ fn groupings(site: &Site<'_>, kind: &Kind, ids: &[PageId]) -> Vec<Grouping> {
             FieldType::Enum(values) => values
                 .iter()
                 .map(|v| {
-                    let members = ids.iter().filter(|&&i| site.pages[i].fields.iter().any(|(n, fv)| n == &field.name && *fv == FieldValue::Enum(v.clone())));
-                    Group { id: format!("{}-{}", field.name, crate::slug::slugify(v)), label: v.clone(), url: String::new(), pages: members.map(|&i| PageLink::new(site, i)).collect() }
+                    let members = ids.iter().filter(|&&i| {
+                        site.pages[i]
+                            .fields
+                            .iter()
+                            .any(|(n, fv)| n == &field.name && *fv == FieldValue::Enum(v.clone()))
+                    });
+                    Group {
+                        id: format!("{}-{}", field.name, crate::slug::slugify(v)),
+                        label: v.clone(),
+                        url: String::new(),
+                        pages: members.map(|&i| PageLink::new(site, i)).collect(),
+                    }
                 })
                 .filter(|g| !g.pages.is_empty())
                 .collect(),
@@ -532,14 +726,26 @@ fn groupings(site: &Site<'_>, kind: &Kind, ids: &[PageId]) -> Vec<Grouping> {
                     .into_iter()
                     .map(|t| {
                         let tp = &site.pages[t];
-                        Group { id: format!("{}-{}", field.name, tp.slug), label: tp.title.clone(), url: url(site, &tp.path), pages: by_target[&t].iter().map(|&i| PageLink::new(site, i)).collect() }
+                        Group {
+                            id: format!("{}-{}", field.name, tp.slug),
+                            label: tp.title.clone(),
+                            url: url(site, &tp.path),
+                            pages: by_target[&t]
+                                .iter()
+                                .map(|&i| PageLink::new(site, i))
+                                .collect(),
+                        }
                     })
                     .collect()
             }
             _ => continue,
         };
         if !groups.is_empty() {
-            out.push(Grouping { field: field.name.clone(), label: field.label.clone(), groups });
+            out.push(Grouping {
+                field: field.name.clone(),
+                label: field.label.clone(),
+                groups,
+            });
         }
     }
     out
@@ -561,7 +767,11 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
     let (ca, cb) = (chunks(&a.to_lowercase()), chunks(&b.to_lowercase()));
     for (x, y) in ca.iter().zip(cb.iter()) {
         let ord = match (x, y) {
-            ((true, nx), (true, ny)) => nx.trim_start_matches('0').len().cmp(&ny.trim_start_matches('0').len()).then_with(|| nx.cmp(ny)),
+            ((true, nx), (true, ny)) => nx
+                .trim_start_matches('0')
+                .len()
+                .cmp(&ny.trim_start_matches('0').len())
+                .then_with(|| nx.cmp(ny)),
             ((_, sx), (_, sy)) => sx.cmp(sy),
         };
         if ord != std::cmp::Ordering::Equal {

@@ -65,9 +65,9 @@ impl<'c> Site<'c> {
         let mut diags = Vec::new();
         add_missing_index_pages(config, &mut pages);
         pages.sort_by(|a, b| (&a.path, &a.source).cmp(&(&b.path, &b.source)));
-        let pages = drop_duplicates(config, pages, &mut diags);
+        let mut pages = drop_duplicates(config, pages, &mut diags);
+        check_aliases(&mut pages, &mut diags);
         let index = Index::new(&pages);
-        check_aliases(&pages, &mut diags);
 
         let mut refs = Vec::with_capacity(pages.len());
         let mut links = Vec::with_capacity(pages.len());
@@ -75,10 +75,18 @@ impl<'c> Site<'c> {
         for (id, page) in pages.iter().enumerate() {
             let page_refs = resolve_refs(config, &pages, &index, page, &mut diags);
             for (field, targets) in &page_refs {
-                edges.extend(targets.iter().map(|&t| Edge { source: id, target: t, field: field.clone() }));
+                edges.extend(targets.iter().map(|&t| Edge {
+                    source: id,
+                    target: t,
+                    field: field.clone(),
+                }));
             }
             let page_links = resolve_links(config, &pages, &index, id, &mut diags);
-            edges.extend(page_links.iter().flatten().map(|t| Edge { source: id, target: t.page, field: BODY_FIELD.to_string() }));
+            edges.extend(page_links.iter().flatten().map(|t| Edge {
+                source: id,
+                target: t.page,
+                field: BODY_FIELD.to_string(),
+            }));
             refs.push(page_refs);
             links.push(page_links);
         }
@@ -89,7 +97,14 @@ impl<'c> Site<'c> {
         for e in &edges {
             incoming[e.target].push((e.source, e.field.clone()));
         }
-        let site = Site { config, pages, links, refs, edges, incoming };
+        let site = Site {
+            config,
+            pages,
+            links,
+            refs,
+            edges,
+            incoming,
+        };
         site.check_orphans(&mut diags);
         (site, diags)
     }
@@ -113,27 +128,48 @@ impl<'c> Site<'c> {
 
     /// The page with this URL path, if any.
     pub fn page_by_path(&self, path: &str) -> Option<PageId> {
-        self.pages.binary_search_by(|p| p.path.as_str().cmp(path)).ok()
+        self.pages
+            .binary_search_by(|p| p.path.as_str().cmp(path))
+            .ok()
     }
 }
 
 /// Every kind gets a section page and the site a home page, even without an
 /// `_index.md`: section listings and groupings need somewhere to live.
 fn add_missing_index_pages(config: &Config, pages: &mut Vec<Page>) {
-    let has = |pages: &[Page], path: &str| pages.iter().any(|p| p.role != Role::Page && p.path == path);
+    let has =
+        |pages: &[Page], path: &str| pages.iter().any(|p| p.role != Role::Page && p.path == path);
     if !has(pages, "") {
-        pages.push(synthetic(Role::Home, None, String::new(), config.title.clone(), "content/_index.md".into()));
+        pages.push(synthetic(
+            Role::Home,
+            None,
+            String::new(),
+            config.title.clone(),
+            "content/_index.md".into(),
+        ));
     }
     for kind in &config.kinds {
         let path = format!("{}/", kind.section);
         if !has(pages, &path) {
             let source = format!("content/{}/_index.md", kind.section);
-            pages.push(synthetic(Role::Section, Some(kind.name.clone()), path, kind.plural.clone(), source));
+            pages.push(synthetic(
+                Role::Section,
+                Some(kind.name.clone()),
+                path,
+                kind.plural.clone(),
+                source,
+            ));
         }
     }
 }
 
-fn synthetic(role: Role, kind: Option<String>, path: String, title: String, source: String) -> Page {
+fn synthetic(
+    role: Role,
+    kind: Option<String>,
+    path: String,
+    title: String,
+    source: String,
+) -> Page {
     Page {
         source,
         role,
@@ -164,39 +200,76 @@ fn drop_duplicates(config: &Config, pages: Vec<Page>, diags: &mut Vec<Diagnostic
     let mut drop = vec![false; pages.len()];
     for ids in by_path.values().filter(|ids| ids.len() > 1) {
         for &i in ids {
-            let others: Vec<&str> = ids.iter().filter(|&&j| j != i).map(|&j| pages[j].source.as_str()).collect();
+            let others: Vec<&str> = ids
+                .iter()
+                .filter(|&&j| j != i)
+                .map(|&j| pages[j].source.as_str())
+                .collect();
             let p = &pages[i];
-            let same_kind = ids.iter().all(|&j| pages[j].kind == p.kind && pages[j].role == Role::Page);
+            let same_kind = ids
+                .iter()
+                .all(|&j| pages[j].kind == p.kind && pages[j].role == Role::Page);
             let (code, what) = if same_kind {
-                let kind = p.kind.as_deref().and_then(|k| config.kind(k)).map_or("page", |k| k.label.as_str());
-                ("duplicate-slug", format!("slug `{}` is used by more than one {kind}", p.slug))
+                let kind = p
+                    .kind
+                    .as_deref()
+                    .and_then(|k| config.kind(k))
+                    .map_or("page", |k| k.label.as_str());
+                (
+                    "duplicate-slug",
+                    format!("slug `{}` is used by more than one {kind}", p.slug),
+                )
             } else {
-                ("url-clash", format!("URL /{} is produced by more than one page", p.path))
+                (
+                    "url-clash",
+                    format!("URL /{} is produced by more than one page", p.path),
+                )
             };
-            diags.push(Diagnostic::error(&p.source, p.slug_loc, code, format!("{what} (also {}); give one of them another `slug:` or file name", others.join(", "))));
+            diags.push(Diagnostic::error(
+                &p.source,
+                p.slug_loc,
+                code,
+                format!(
+                    "{what} (also {}); give one of them another `slug:` or file name",
+                    others.join(", ")
+                ),
+            ));
         }
         for &i in &ids[1..] {
             drop[i] = true;
         }
     }
-    pages.into_iter().zip(drop).filter(|(_, d)| !d).map(|(p, _)| p).collect()
+    pages
+        .into_iter()
+        .zip(drop)
+        .filter(|(_, d)| !d)
+        .map(|(p, _)| p)
+        .collect()
 }
 
-fn check_aliases(pages: &[Page], diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<&str, &str> = pages.iter().map(|p| (p.path.as_str(), p.source.as_str())).collect();
-    for p in pages {
-        for (alias, loc) in &p.aliases {
-            if let Some(other) = seen.get(alias.as_str()) {
+/// Report aliases that clash with a page URL or an earlier alias, and drop
+/// them so no redirect overwrites a page.
+fn check_aliases(pages: &mut [Page], diags: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<String, String> = pages
+        .iter()
+        .map(|p| (p.path.clone(), p.source.clone()))
+        .collect();
+    for p in pages.iter_mut() {
+        let mut kept = Vec::with_capacity(p.aliases.len());
+        for (alias, loc) in std::mem::take(&mut p.aliases) {
+            if let Some(other) = seen.get(&alias) {
                 diags.push(Diagnostic::error(
                     &p.source,
-                    *loc,
+                    loc,
                     "url-clash",
                     format!("alias `/{alias}` clashes with the URL of {other}; remove the alias or move the other page"),
                 ));
             } else {
-                seen.insert(alias, &p.source);
+                seen.insert(alias.clone(), p.source.clone());
+                kept.push((alias, loc));
             }
         }
+        p.aliases = kept;
     }
 }
 
@@ -214,12 +287,18 @@ struct Index<'p> {
 
 impl<'p> Index<'p> {
     fn new(pages: &'p [Page]) -> Self {
-        let mut ix = Index { by_kind_slug: HashMap::new(), by_slug: HashMap::new(), by_source: HashMap::new(), by_section: HashMap::new() };
+        let mut ix = Index {
+            by_kind_slug: HashMap::new(),
+            by_slug: HashMap::new(),
+            by_source: HashMap::new(),
+            by_section: HashMap::new(),
+        };
         for (id, p) in pages.iter().enumerate() {
             ix.by_source.insert(&p.source, id);
             match p.role {
                 Role::Page => {
-                    ix.by_kind_slug.insert((p.kind.as_deref().unwrap_or(""), &p.slug), id);
+                    ix.by_kind_slug
+                        .insert((p.kind.as_deref().unwrap_or(""), &p.slug), id);
                     ix.by_slug.entry(&p.slug).or_default().push(id);
                 }
                 Role::Section => {
@@ -232,18 +311,37 @@ impl<'p> Index<'p> {
     }
 
     fn slugs_of_kind(&self, kind: &str) -> Vec<&'p str> {
-        let mut v: Vec<&str> = self.by_kind_slug.keys().filter(|(k, _)| *k == kind).map(|(_, s)| *s).collect();
+        let mut v: Vec<&str> = self
+            .by_kind_slug
+            .keys()
+            .filter(|(k, _)| *k == kind)
+            .map(|(_, s)| *s)
+            .collect();
         v.sort_unstable();
         v
     }
 }
 
-fn resolve_refs(config: &Config, pages: &[Page], index: &Index<'_>, page: &Page, diags: &mut Vec<Diagnostic>) -> BTreeMap<String, Vec<PageId>> {
+fn resolve_refs(
+    config: &Config,
+    pages: &[Page],
+    index: &Index<'_>,
+    page: &Page,
+    diags: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Vec<PageId>> {
     let mut out = BTreeMap::new();
-    let Some(kind) = page.kind.as_deref().and_then(|k| config.kind(k)) else { return out };
+    let Some(kind) = page.kind.as_deref().and_then(|k| config.kind(k)) else {
+        return out;
+    };
     for (name, value) in &page.fields {
-        let (FieldValue::Refs(values), Some(field)) = (value, kind.fields.iter().find(|f| &f.name == name)) else { continue };
-        let Some(target_kind) = field.ty.target() else { continue };
+        let (FieldValue::Refs(values), Some(field)) =
+            (value, kind.fields.iter().find(|f| &f.name == name))
+        else {
+            continue;
+        };
+        let Some(target_kind) = field.ty.target() else {
+            continue;
+        };
         let mut targets = Vec::new();
         for RefValue { slug, loc } in values {
             if let Some(&id) = index.by_kind_slug.get(&(target_kind, slug.as_str())) {
@@ -252,32 +350,55 @@ fn resolve_refs(config: &Config, pages: &[Page], index: &Index<'_>, page: &Page,
                 }
                 continue;
             }
-            let target_label = config.kind(target_kind).map_or(target_kind, |k| k.label.as_str());
+            let target_label = config
+                .kind(target_kind)
+                .map_or(target_kind, |k| k.label.as_str());
             let elsewhere: Vec<String> = index
                 .by_slug
                 .get(slug.as_str())
-                .map(|ids| ids.iter().map(|&i| pages[i].kind.clone().unwrap_or_else(|| "page".into())).collect())
+                .map(|ids| {
+                    ids.iter()
+                        .map(|&i| pages[i].kind.clone().unwrap_or_else(|| "page".into()))
+                        .collect()
+                })
                 .unwrap_or_default();
             let msg = if elsewhere.is_empty() {
                 format!(
                     "`{name}` refers to `{slug}`, but there is no {target_label} with that slug{}; create content/{}/{slug}.md or fix the slug",
                     hint(slug, index.slugs_of_kind(target_kind)),
-                    config.kind(target_kind).map_or(target_kind, |k| k.section.as_str())
+                    config
+                        .kind(target_kind)
+                        .map_or(target_kind, |k| k.section.as_str())
                 )
             } else {
-                format!("`{name}` must refer to a {target_label} (kind `{target_kind}`), but `{slug}` is a page of kind `{}`", elsewhere.join("`, `"))
+                format!(
+                    "`{name}` must refer to a {target_label} (kind `{target_kind}`), but `{slug}` is a page of kind `{}`",
+                    elsewhere.join("`, `")
+                )
             };
-            let code = if elsewhere.is_empty() { "missing-ref" } else { "wrong-kind-ref" };
+            let code = if elsewhere.is_empty() {
+                "missing-ref"
+            } else {
+                "wrong-kind-ref"
+            };
             diags.push(Diagnostic::error(&page.source, *loc, code, msg));
         }
         out.insert(name.clone(), targets);
     }
     // Keep the schema's type information honest: a `ref` field holds one value.
-    debug_assert!(kind.fields.iter().all(|f| !matches!(f.ty, FieldType::Ref(_)) || out.get(&f.name).is_none_or(|v| v.len() <= 1)));
+    debug_assert!(kind.fields.iter().all(
+        |f| !matches!(f.ty, FieldType::Ref(_)) || out.get(&f.name).is_none_or(|v| v.len() <= 1)
+    ));
     out
 }
 
-fn resolve_links(config: &Config, pages: &[Page], index: &Index<'_>, id: PageId, diags: &mut Vec<Diagnostic>) -> Vec<Option<Target>> {
+fn resolve_links(
+    config: &Config,
+    pages: &[Page],
+    index: &Index<'_>,
+    id: PageId,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Option<Target>> {
     let page = &pages[id];
     let mut out = Vec::with_capacity(page.body.links.len());
     for link in &page.body.links {
@@ -317,28 +438,66 @@ fn resolve_links(config: &Config, pages: &[Page], index: &Index<'_>, id: PageId,
                 continue;
             }
         }
-        out.push(Some(Target { page: target, anchor: link.anchor.clone().filter(|a| !a.is_empty()) }));
+        out.push(Some(Target {
+            page: target,
+            anchor: link.anchor.clone().filter(|a| !a.is_empty()),
+        }));
     }
     out
 }
 
 type LinkError = (&'static str, String);
 
-fn resolve_wiki(config: &Config, pages: &[Page], index: &Index<'_>, section: Option<&str>, slug: &str) -> Result<PageId, LinkError> {
-    let shown = |s: Option<&str>| s.map_or_else(|| format!("[[{slug}]]"), |s| format!("[[{s}/{slug}]]"));
+fn resolve_wiki(
+    config: &Config,
+    pages: &[Page],
+    index: &Index<'_>,
+    section: Option<&str>,
+    slug: &str,
+) -> Result<PageId, LinkError> {
+    let shown =
+        |s: Option<&str>| s.map_or_else(|| format!("[[{slug}]]"), |s| format!("[[{s}/{slug}]]"));
     if let Some(section) = section {
         let kind = config.kind_by_section(section).ok_or_else(|| {
-            ("broken-link", format!("{}: there is no section `{section}`{}", shown(Some(section)), hint(section, config.kinds.iter().map(|k| k.section.as_str()))))
+            (
+                "broken-link",
+                format!(
+                    "{}: there is no section `{section}`{}",
+                    shown(Some(section)),
+                    hint(section, config.kinds.iter().map(|k| k.section.as_str()))
+                ),
+            )
         })?;
-        return index.by_kind_slug.get(&(kind.name.as_str(), slug)).copied().ok_or_else(|| {
-            ("broken-link", format!("{}: no {} has slug `{slug}`{}", shown(Some(section)), kind.label, hint(slug, index.slugs_of_kind(&kind.name))))
-        });
+        return index
+            .by_kind_slug
+            .get(&(kind.name.as_str(), slug))
+            .copied()
+            .ok_or_else(|| {
+                (
+                    "broken-link",
+                    format!(
+                        "{}: no {} has slug `{slug}`{}",
+                        shown(Some(section)),
+                        kind.label,
+                        hint(slug, index.slugs_of_kind(&kind.name))
+                    ),
+                )
+            });
     }
     match index.by_slug.get(slug).map(Vec::as_slice) {
         Some([one]) => Ok(*one),
         Some(many) => {
-            let names: Vec<String> = many.iter().map(|&i| format!("[[{}]]", pages[i].path.trim_end_matches('/'))).collect();
-            Err(("ambiguous-link", format!("[[{slug}]] is ambiguous: it matches {}; write one of those instead", names.join(" and "))))
+            let names: Vec<String> = many
+                .iter()
+                .map(|&i| format!("[[{}]]", pages[i].path.trim_end_matches('/')))
+                .collect();
+            Err((
+                "ambiguous-link",
+                format!(
+                    "[[{slug}]] is ambiguous: it matches {}; write one of those instead",
+                    names.join(" and ")
+                ),
+            ))
         }
         None => {
             if let Some(&sec) = index.by_section.get(slug) {
@@ -346,7 +505,14 @@ fn resolve_wiki(config: &Config, pages: &[Page], index: &Index<'_>, section: Opt
             }
             let mut all: Vec<&str> = index.by_slug.keys().copied().collect();
             all.sort_unstable();
-            Err(("broken-link", format!("{}: no page has slug `{slug}`{}", shown(None), hint(slug, all))))
+            Err((
+                "broken-link",
+                format!(
+                    "{}: no page has slug `{slug}`{}",
+                    shown(None),
+                    hint(slug, all)
+                ),
+            ))
         }
     }
 }

@@ -31,14 +31,26 @@ pub fn check(slug: &str) -> Result<(), String> {
     if slug.is_empty() {
         return Err("the slug is empty".into());
     }
-    if slug.contains("..") || slug.contains(['/', '\\']) || slug.to_ascii_lowercase().contains("%2e") || slug.contains('%') {
-        return Err(format!("slug `{slug}` contains a path separator, `..` or an escape; a slug is one path segment"));
+    if slug.contains("..")
+        || slug.contains(['/', '\\'])
+        || slug.to_ascii_lowercase().contains("%2e")
+        || slug.contains('%')
+    {
+        return Err(format!(
+            "slug `{slug}` contains a path separator, `..` or an escape; a slug is one path segment"
+        ));
     }
     if slug.chars().any(char::is_control) {
-        return Err(format!("slug `{}` contains control characters", slug.escape_debug()));
+        return Err(format!(
+            "slug `{}` contains control characters",
+            slug.escape_debug()
+        ));
     }
     if slugify(slug) != slug {
-        return Err(format!("slug `{slug}` is not in URL form; use `{}` (lowercase letters, digits and `-`)", slugify(slug)));
+        return Err(format!(
+            "slug `{slug}` is not in URL form; use `{}` (lowercase letters, digits and `-`)",
+            slugify(slug)
+        ));
     }
     Ok(())
 }
@@ -49,7 +61,10 @@ mod tests {
 
     #[test]
     fn folds_case_diacritics_and_punctuation() {
-        assert_eq!(slugify("Cliënt & coördinatie: wat nu?"), "client-coordinatie-wat-nu");
+        assert_eq!(
+            slugify("Cliënt & coördinatie: wat nu?"),
+            "client-coordinatie-wat-nu"
+        );
         assert_eq!(slugify("  SDG 10 "), "sdg-10");
         assert_eq!(slugify("…"), "");
     }

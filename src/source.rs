@@ -30,7 +30,10 @@ pub struct Sources {
 impl SourceFile {
     /// Convenience constructor for in-memory sources.
     pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        SourceFile { path: path.into(), bytes: bytes.into() }
+        SourceFile {
+            path: path.into(),
+            bytes: bytes.into(),
+        }
     }
 }
 
@@ -44,7 +47,12 @@ impl LineIndex {
     /// Index the line starts of `text`. `\r\n` counts as one line break.
     pub fn new(text: &str) -> Self {
         let mut starts = vec![0];
-        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        starts.extend(
+            text.bytes()
+                .enumerate()
+                .filter(|(_, b)| *b == b'\n')
+                .map(|(i, _)| i + 1),
+        );
         LineIndex { starts }
     }
 
@@ -53,7 +61,9 @@ impl LineIndex {
         let offset = offset.min(text.len());
         let line = self.starts.partition_point(|&s| s <= offset).max(1);
         let start = self.starts[line - 1];
-        let col = text.get(start..offset).map_or(offset - start, |s| s.chars().count());
+        let col = text
+            .get(start..offset)
+            .map_or(offset - start, |s| s.chars().count());
         Loc::new(line as u32, col as u32 + 1)
     }
 
@@ -77,7 +87,10 @@ pub fn decode(file: &SourceFile) -> Result<&str, Diagnostic> {
             &file.path,
             loc,
             "invalid-utf8",
-            format!("file is not valid UTF-8 (byte 0x{:02x} at offset {valid}); save it as UTF-8", file.bytes[valid]),
+            format!(
+                "file is not valid UTF-8 (byte 0x{:02x} at offset {valid}); save it as UTF-8",
+                file.bytes[valid]
+            ),
         )
     })
 }

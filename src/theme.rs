@@ -64,16 +64,23 @@ impl Theme {
                 Some(t) => {
                     self.templates.insert(name.to_string(), t);
                 }
-                None => self.problems.push(format!("template {path} is not valid UTF-8")),
+                None => self
+                    .problems
+                    .push(format!("template {path} is not valid UTF-8")),
             }
         } else if let Some(name) = path.strip_prefix("static/") {
             self.statics.insert(name.to_string(), bytes.to_vec());
-        } else if let Some(name) = path.strip_prefix("i18n/").and_then(|n| n.strip_suffix(".yaml")) {
+        } else if let Some(name) = path
+            .strip_prefix("i18n/")
+            .and_then(|n| n.strip_suffix(".yaml"))
+        {
             match text() {
                 Some(t) => {
                     self.i18n.insert(name.to_string(), t);
                 }
-                None => self.problems.push(format!("i18n file {path} is not valid UTF-8")),
+                None => self
+                    .problems
+                    .push(format!("i18n file {path} is not valid UTF-8")),
             }
         }
     }

@@ -78,7 +78,10 @@ impl Node {
     /// Look up a key in a mapping node.
     pub fn get(&self, key: &str) -> Option<&Node> {
         match &self.value {
-            Value::Map(entries) => entries.iter().find(|(k, _)| k.as_str() == Some(key)).map(|(_, v)| v),
+            Value::Map(entries) => entries
+                .iter()
+                .find(|(k, _)| k.as_str() == Some(key))
+                .map(|(_, v)| v),
             _ => None,
         }
     }
@@ -88,7 +91,13 @@ impl Node {
 /// positions are relative to the enclosing file. Returns `None` for an empty
 /// document.
 pub fn parse(text: &str, line_offset: u32) -> Result<Option<Node>, YamlError> {
-    let mut builder = Builder { line_offset, nodes: 0, stack: Vec::new(), root: None, docs: 0 };
+    let mut builder = Builder {
+        line_offset,
+        nodes: 0,
+        stack: Vec::new(),
+        root: None,
+        docs: 0,
+    };
     for item in Parser::new_from_str(text) {
         match item {
             Ok((event, span)) => builder.event(event, span)?,
@@ -124,21 +133,36 @@ struct Builder {
 impl Builder {
     fn event(&mut self, event: Event<'_>, span: Span) -> Result<(), YamlError> {
         let loc = loc_of(span.start.line(), span.start.col(), self.line_offset);
-        let err = |message: &str| Err(YamlError { loc, message: message.to_string() });
+        let err = |message: &str| {
+            Err(YamlError {
+                loc,
+                message: message.to_string(),
+            })
+        };
         match event {
             Event::DocumentStart(_) => {
                 self.docs += 1;
                 if self.docs > 1 {
-                    return err("more than one YAML document; front matter holds exactly one mapping");
+                    return err(
+                        "more than one YAML document; front matter holds exactly one mapping",
+                    );
                 }
             }
-            Event::Alias(_) => return err("YAML aliases (`*name`) are not allowed here; write the value out"),
+            Event::Alias(_) => {
+                return err("YAML aliases (`*name`) are not allowed here; write the value out");
+            }
             Event::Scalar(text, style, anchor, _) => {
                 if anchor != 0 {
                     return err("YAML anchors (`&name`) are not allowed here; write the value out");
                 }
                 let plain = matches!(style, ScalarStyle::Plain);
-                self.push(Node { value: Value::Scalar { text: text.into_owned(), plain }, loc })?;
+                self.push(Node {
+                    value: Value::Scalar {
+                        text: text.into_owned(),
+                        plain,
+                    },
+                    loc,
+                })?;
             }
             Event::SequenceStart(anchor, _) | Event::MappingStart(anchor, _) if anchor != 0 => {
                 return err("YAML anchors (`&name`) are not allowed here; write the value out");
@@ -147,8 +171,14 @@ impl Builder {
             Event::MappingStart(..) => self.open(Frame::Map(loc, Vec::new(), None), loc)?,
             Event::SequenceEnd | Event::MappingEnd => {
                 let node = match self.stack.pop() {
-                    Some(Frame::Seq(l, items)) => Node { value: Value::Seq(items), loc: l },
-                    Some(Frame::Map(l, entries, _)) => Node { value: Value::Map(entries), loc: l },
+                    Some(Frame::Seq(l, items)) => Node {
+                        value: Value::Seq(items),
+                        loc: l,
+                    },
+                    Some(Frame::Map(l, entries, _)) => Node {
+                        value: Value::Map(entries),
+                        loc: l,
+                    },
                     None => return err("unbalanced YAML structure"),
                 };
                 self.attach(node)?;
@@ -160,7 +190,10 @@ impl Builder {
 
     fn open(&mut self, frame: Frame, loc: Loc) -> Result<(), YamlError> {
         if self.stack.len() >= MAX_DEPTH {
-            return Err(YamlError { loc, message: format!("YAML nested deeper than {MAX_DEPTH} levels") });
+            return Err(YamlError {
+                loc,
+                message: format!("YAML nested deeper than {MAX_DEPTH} levels"),
+            });
         }
         self.count(loc)?;
         self.stack.push(frame);
@@ -170,7 +203,10 @@ impl Builder {
     fn count(&mut self, loc: Loc) -> Result<(), YamlError> {
         self.nodes += 1;
         if self.nodes > MAX_NODES {
-            return Err(YamlError { loc, message: format!("YAML document has more than {MAX_NODES} values") });
+            return Err(YamlError {
+                loc,
+                message: format!("YAML document has more than {MAX_NODES} values"),
+            });
         }
         Ok(())
     }
@@ -187,7 +223,10 @@ impl Builder {
             Some(Frame::Map(_, entries, pending)) => match pending.take() {
                 None => {
                     if !matches!(node.value, Value::Scalar { .. }) {
-                        return Err(YamlError { loc: node.loc, message: "mapping keys must be plain words".into() });
+                        return Err(YamlError {
+                            loc: node.loc,
+                            message: "mapping keys must be plain words".into(),
+                        });
                     }
                     if entries.iter().any(|(k, _)| k.as_str() == node.as_str()) {
                         return Err(YamlError {

@@ -1,0 +1,211 @@
+//! The `vakwerk` binary end to end: exit codes, output formats, atomic
+//! output, refused output folders and `new`.
+
+use clap::CommandFactory;
+
+use crate::support::{code, fixture_dir, tree, vakwerk};
+
+#[test]
+fn cli_definition_is_consistent() {
+    vakwerk::cli::Cli::command().debug_assert();
+}
+
+#[test]
+fn help_and_version() {
+    let dir = tempfile::tempdir().expect("tmp");
+    for args in [
+        &["--help"][..],
+        &["--version"],
+        &["build", "--help"],
+        &["check", "--help"],
+        &["new", "--help"],
+    ] {
+        let o = vakwerk(args, dir.path());
+        assert_eq!(code(&o), 0, "{args:?}");
+    }
+}
+
+#[test]
+fn build_writes_site_and_exits_0() {
+    let dir = fixture_dir("basic");
+    let o = vakwerk(&["build"], dir.path());
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let public = dir.path().join("public");
+    for f in [
+        "index.html",
+        "methoden/buurtcirkel/index.html",
+        "niveaus/meso/index.html",
+        "sitemap.xml",
+        "graph.json",
+        ".vakwerk-output",
+    ] {
+        assert!(public.join(f).is_file(), "{f}");
+    }
+    // Rebuilding replaces its own output.
+    assert_eq!(code(&vakwerk(&["build"], dir.path())), 0);
+}
+
+#[test]
+fn check_exit_codes_and_formats() {
+    let dir = fixture_dir("basic");
+    assert_eq!(code(&vakwerk(&["check"], dir.path())), 0);
+    let page = dir.path().join("content/methoden/buurtcirkel.md");
+    std::fs::write(
+        &page,
+        "---\ntitle: Buurtcirkel\ndoel: x\nniveaus: [mseo]\nonbekend: 1\n---\n",
+    )
+    .expect("write");
+    let o = vakwerk(&["check", "--format", "json"], dir.path());
+    assert_eq!(code(&o), 1);
+    let diags: serde_json::Value =
+        serde_json::from_slice(&o.stdout).expect("stdout is exactly one JSON array");
+    let arr = diags.as_array().expect("array");
+    assert_eq!(
+        arr.len(),
+        3,
+        "the error, the unknown key, and meso now being an orphan"
+    );
+    assert_eq!(arr[0]["file"], "content/methoden/buurtcirkel.md");
+    assert_eq!(
+        (arr[0]["line"].as_u64(), arr[0]["column"].as_u64()),
+        (Some(4), Some(11))
+    );
+    assert_eq!(arr[0]["severity"], "error");
+    assert_eq!(arr[0]["code"], "missing-ref");
+    assert_eq!(arr[1]["severity"], "warning");
+
+    let o = vakwerk(&["check", "--format", "github"], dir.path());
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        out.contains(
+            "::error file=content/methoden/buurtcirkel.md,line=4,col=11,title=missing-ref::"
+        ),
+        "{out}"
+    );
+
+    let o = vakwerk(&["check"], dir.path());
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("--> content/methoden/buurtcirkel.md:4:11") && err.contains("niveaus: [mseo]"),
+        "{err}"
+    );
+    assert!(!err.contains('\x1b'), "no colour when not on a TTY");
+
+    std::fs::write(
+        &page,
+        "---\ntitle: Buurtcirkel\ndoel: x\nniveaus: [meso]\nonbekend: 1\n---\n",
+    )
+    .expect("write");
+    assert_eq!(
+        code(&vakwerk(&["check"], dir.path())),
+        0,
+        "warnings alone pass"
+    );
+    assert_eq!(code(&vakwerk(&["check", "--deny-warnings"], dir.path())), 1);
+}
+
+#[test]
+fn failed_build_leaves_previous_output_untouched() {
+    let dir = fixture_dir("basic");
+    assert_eq!(code(&vakwerk(&["build"], dir.path())), 0);
+    let before = tree(&dir.path().join("public"));
+    std::fs::write(
+        dir.path().join("content/methoden/buurtcirkel.md"),
+        "---\ntitle: [kapot\n---\n",
+    )
+    .expect("write");
+    let o = vakwerk(&["build"], dir.path());
+    assert_eq!(code(&o), 1);
+    assert!(String::from_utf8_lossy(&o.stderr).contains("untouched"));
+    assert_eq!(before, tree(&dir.path().join("public")));
+}
+
+#[test]
+fn unusable_invocations_exit_2_before_reading_content() {
+    let dir = fixture_dir("basic");
+    // Broken content must not matter: invocation problems win.
+    std::fs::write(
+        dir.path().join("content/methoden/kapot.md"),
+        "geen front matter",
+    )
+    .expect("write");
+    let root = dir.path().to_str().expect("utf-8 path");
+    let home = std::env::var("HOME").unwrap_or_else(|_| "/root".into());
+    for out in [
+        "/",
+        root,
+        &format!("{root}/content"),
+        &format!("{root}/content/x"),
+        &format!("{root}/themes"),
+        &format!("{root}/.."),
+        &home,
+    ] {
+        let o = vakwerk(&["build", "--output", out], dir.path());
+        assert_eq!(
+            code(&o),
+            2,
+            "--output {out}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+    let o = vakwerk(&["build", "--root", "/bestaat/niet"], dir.path());
+    assert_eq!(code(&o), 2);
+    let foreign = tempfile::tempdir().expect("tmp");
+    std::fs::write(foreign.path().join("belangrijk.txt"), "niet weggooien").expect("write");
+    let o = vakwerk(
+        &["build", "--output", foreign.path().to_str().expect("utf-8")],
+        dir.path(),
+    );
+    assert_eq!(
+        code(&o),
+        2,
+        "a folder Vakwerk did not make is never replaced"
+    );
+    assert!(foreign.path().join("belangrijk.txt").exists());
+    std::fs::write(
+        dir.path().join("site.yaml"),
+        "title: x\nkinds:\n  a:\n    fields:\n      f: { type: strng }\n",
+    )
+    .expect("write");
+    let o = vakwerk(&["check"], dir.path());
+    assert_eq!(code(&o), 2);
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("site.yaml:5:"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(
+        code(&vakwerk(&["bouw"], dir.path())),
+        2,
+        "unknown subcommand"
+    );
+}
+
+#[test]
+fn new_stubs_required_fields_and_never_overwrites() {
+    let dir = fixture_dir("basic");
+    let o = vakwerk(&["new", "methode", "kringgesprek"], dir.path());
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(dir.path().join("content/methoden/kringgesprek.md"))
+        .expect("created");
+    assert!(text.starts_with("---\ntitle: \"Kringgesprek\"\n"), "{text}");
+    assert!(text.contains("doel: \"\"") && text.contains("niveaus: []"));
+    assert_eq!(
+        code(&vakwerk(&["new", "methode", "kringgesprek"], dir.path())),
+        2
+    );
+    assert_eq!(code(&vakwerk(&["new", "onbekend", "x"], dir.path())), 2);
+    assert_eq!(code(&vakwerk(&["new", "methode", "../x"], dir.path())), 2);
+    // The stub is not yet valid: check points at the empty required fields.
+    assert_eq!(code(&vakwerk(&["check"], dir.path())), 1);
+}
+
+#[test]
+fn bundled_knowledge_base_passes_check_with_deny_warnings() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let o = vakwerk(
+        &["check", "--root", root, "--deny-warnings"],
+        std::path::Path::new(root),
+    );
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+}
