@@ -4,6 +4,8 @@
 //! Invocation problems (a missing root, a broken `site.yaml`, a refused
 //! `--output`) are detected before any content is read and exit with 2.
 
+#![allow(clippy::print_stdout, clippy::print_stderr)] // The CLI is the one place that talks to the terminal.
+
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;

@@ -171,7 +171,7 @@ impl Checker<'_> {
         };
         let node = root
             .get(&field.name)
-            .filter(|n| !n.is_null() && !(field.required && empty(n)));
+            .filter(|n| !(n.is_null() || (field.required && empty(n))));
         let Some(node) = node else {
             if field.required {
                 let loc = root.get(&field.name).map_or(Loc::START, |n| n.loc);
@@ -397,6 +397,7 @@ pub fn is_date(s: &str) -> bool {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

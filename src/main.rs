@@ -1,6 +1,8 @@
 //! The `vakwerk` binary: parse the command line, run it, map the outcome to
 //! an exit code (0 clean, 1 content errors, 2 unusable invocation).
 
+#![allow(clippy::print_stderr)] // main reports fatal errors on stderr.
+
 use std::process::ExitCode;
 
 use clap::Parser;

@@ -169,15 +169,12 @@ impl BodyRenderer<'_, '_> {
             return;
         }
         if self.skip_label > 0 {
-            match event {
-                Event::End(TagEnd::Link) => {
-                    self.skip_label = 0;
-                    self.in_internal_link = false;
-                    self.emit(Event::InlineHtml("</a>".into()));
-                }
-                // The title replaces this text; it is not known yet, so it
-                // does not count as page text either.
-                _ => {}
+            // The title replaces the label text; it is not known yet, so the
+            // label does not count as page text either.
+            if let Event::End(TagEnd::Link) = event {
+                self.skip_label = 0;
+                self.in_internal_link = false;
+                self.emit(Event::InlineHtml("</a>".into()));
             }
             return;
         }
@@ -550,6 +547,7 @@ pub fn fill_slots(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 

@@ -55,7 +55,14 @@ pub fn check(slug: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Fold a path the way case-insensitive, accent-folding file systems see it.
+pub fn fold_path(path: &str) -> String {
+    let nfc: String = path.nfc().collect();
+    deunicode::deunicode(&nfc).to_lowercase()
+}
+
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
@@ -77,10 +84,4 @@ mod tests {
         assert!(check("Hallo").is_err());
         assert!(check("hallo-1").is_ok());
     }
-}
-
-/// Fold a path the way case-insensitive, accent-folding file systems see it.
-pub fn fold_path(path: &str) -> String {
-    let nfc: String = path.nfc().collect();
-    deunicode::deunicode(&nfc).to_lowercase()
 }

@@ -96,6 +96,7 @@ pub fn decode(file: &SourceFile) -> Result<&str, Diagnostic> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
 
