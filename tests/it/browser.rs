@@ -3,6 +3,8 @@
 //! playwright-core. `.ci/run` installs Chromium and the npm packages; a
 //! machine without them fails here with instructions, never silently.
 
+#![allow(dead_code)] // Used by the suites added per feature.
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
