@@ -19,6 +19,7 @@ pub mod markdown;
 pub mod new;
 pub mod page;
 pub mod render;
+pub mod sanitize;
 pub mod site;
 pub mod slug;
 pub mod source;

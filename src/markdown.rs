@@ -5,8 +5,10 @@
 //! *slots* (`\0H3\0` for the href of link 3, `\0T3\0` for its title) and the
 //! list of links as written. After link resolution, `fill_slots` splices in
 //! the URLs and titles: a string substitution, not a second parse.
-//! NUL never occurs in parser output (CommonMark replaces it with U+FFFD),
-//! so slots cannot collide with content.
+//! Slots are delimited by U+E000, a private-use character; any U+E000 in
+//! the source is replaced (by U+FFFD, same byte length, so positions stay
+//! right) before parsing, so slots cannot collide with content. Raw HTML is
+//! reported when dangerous and the whole body is then sanitised.
 
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
@@ -14,11 +16,12 @@ use pulldown_cmark::{
 
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::highlight::{Highlighted, Highlighter};
+use crate::sanitize;
 use crate::slug::slugify;
 use crate::source::LineIndex;
 
 /// Marks the start and end of a slot in rendered HTML.
-pub const SLOT: char = '\0';
+pub const SLOT: char = '\u{E000}';
 
 /// A parsed page body.
 #[derive(Clone, Debug, Default)]
@@ -103,6 +106,13 @@ fn options() -> Options {
 /// Render a page body. Diagnostics (unknown code languages, unsafe URLs)
 /// are appended to `diags`.
 pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body {
+    let cleaned;
+    let md = if md.contains(SLOT) {
+        cleaned = md.replace(SLOT, "\u{FFFD}");
+        cleaned.as_str()
+    } else {
+        md
+    };
     let mut r = BodyRenderer {
         ctx,
         diags,
@@ -112,13 +122,22 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
         code: None,
         skip_label: 0,
         in_internal_link: false,
+        raw_html: false,
     };
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
         let loc = ctx.index.loc(ctx.text, ctx.body_offset + range.start);
         r.event(event, loc);
     }
-    let BodyRenderer { mut body, out, .. } = r;
+    let BodyRenderer {
+        mut body,
+        out,
+        raw_html,
+        ..
+    } = r;
     pulldown_cmark::html::push_html(&mut body.html, out.into_iter());
+    if raw_html {
+        body.html = sanitize::clean(&body.html);
+    }
     body
 }
 
@@ -142,6 +161,8 @@ struct BodyRenderer<'c, 'd> {
     skip_label: usize,
     /// Inside an internal link, whose tags are written as raw HTML.
     in_internal_link: bool,
+    /// The author wrote raw HTML, so the body must be sanitised.
+    raw_html: bool,
 }
 
 impl BodyRenderer<'_, '_> {
@@ -238,6 +259,18 @@ impl BodyRenderer<'_, '_> {
                     title: title.into_static(),
                     id: id.into_static(),
                 }));
+            }
+            Event::Html(t) | Event::InlineHtml(t) => {
+                self.raw_html = true;
+                for what in sanitize::dangers(&t) {
+                    self.diags.push(Diagnostic::warning(
+                        self.ctx.file,
+                        loc,
+                        "unsafe-html",
+                        format!("removed {what} from raw HTML; scripts, event handlers and javascript:/vbscript:/data: URLs are not allowed in content"),
+                    ));
+                }
+                self.emit(Event::Html(t.into_static()));
             }
             Event::Text(t) => {
                 self.add_text(&t);
@@ -528,7 +561,7 @@ pub fn fill_slots(
     let mut rest = html;
     while let Some(start) = rest.find(SLOT) {
         out.push_str(&rest[..start]);
-        let after = &rest[start + 1..];
+        let after = &rest[start + SLOT.len_utf8()..];
         let Some(end) = after.find(SLOT) else {
             out.push_str(&rest[start..]);
             return out;
@@ -540,7 +573,7 @@ pub fn fill_slots(
             (Some(b'T'), Some(n)) => out.push_str(&title(n)),
             _ => {}
         }
-        rest = &after[end + 1..];
+        rest = &after[end + SLOT.len_utf8()..];
     }
     out.push_str(rest);
     out
