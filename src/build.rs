@@ -72,6 +72,9 @@ pub fn build(
     diags.append(&mut render_diags);
     files.extend(feeds::all(&site, renderer.string("redirect_title")));
     files.extend(renderer.static_files());
+    // Search: the /zoeken/ page and the sharded index (see `search`).
+    files.extend(renderer.search_page(&site, &mut diags));
+    files.extend(crate::search::build(&site));
     files.extend(parsed.assets);
     files.sort_by(|a, b| a.path.cmp(&b.path));
     check_output_clashes(&files, &mut diags);

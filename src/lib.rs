@@ -20,6 +20,7 @@ pub mod new;
 pub mod page;
 pub mod render;
 pub mod sanitize;
+pub mod search;
 pub mod site;
 pub mod slug;
 pub mod source;

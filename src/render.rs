@@ -175,6 +175,35 @@ impl Renderer {
         }
     }
 
+    /// Render the search page (`zoeken/index.html`, template `search.html`)
+    /// with the global context; a template failure becomes a diagnostic.
+    pub fn search_page(&self, site: &Site<'_>, diags: &mut Vec<Diagnostic>) -> Option<OutputFile> {
+        let path = "zoeken/";
+        let mut view = PageView::not_found(&self.strings);
+        view.title = self.string("search_title").to_string();
+        view.role = "search";
+        view.url = url(site, path);
+        view.permalink = permalink(site, path);
+        let mut ctx = Globals::new(site, &self.strings).context();
+        ctx.insert("page", &view);
+        match self.tera.render("search.html", &ctx) {
+            Ok(html) => Some(OutputFile {
+                path: format!("{path}index.html"),
+                bytes: html.into_bytes(),
+            }),
+            Err(e) => {
+                let msg = error_chain(&e);
+                diags.push(Diagnostic::error(
+                    "templates/search.html",
+                    Loc::START,
+                    "template",
+                    msg,
+                ));
+                None
+            }
+        }
+    }
+
     fn pick(&self, specific: &str, fallback: &str) -> String {
         if self.tera.get_template_names().any(|n| n == specific) {
             specific.to_string()

@@ -1,0 +1,575 @@
+//! The Dutch analyzer: text in, index terms out.
+//!
+//! The same steps run in the browser (`themes/default/static/search.js`),
+//! so a query meets the index exactly; a test compares both over the whole
+//! vocabulary of the bundled knowledge base. The steps:
+//!
+//! 1. **Fold**: NFKD, drop combining marks, lowercase (`Cliënt` → `client`,
+//!    `coördinatie` → `coordinatie`).
+//! 2. **Words**: runs of letters and digits. `thema's` loses its `'s`;
+//!    `ggz-agoog` gives `ggz`, `agoog` and the joined extra `ggzagoog`.
+//! 3. **Stop words** are dropped (a short list of Dutch function words).
+//! 4. **Stem**: Snowball Dutch (rust-stemmers), then the *t-rule*: a stem
+//!    that still ends in a `-t` after a consonant loses it, so the verb forms
+//!    `werkt` and `begeleidt` meet `werken` and `begeleiden`. Classic Snowball
+//!    leaves those forms alone. The rule is symmetric (nouns such as `recht`
+//!    and `rechten` both lose the `t`), which keeps singular and plural
+//!    together.
+//!
+//! Decompounding (`Dictionary::split`) runs only at build time: a compound's
+//! parts are indexed as *part* terms, so the browser needs no dictionary.
+
+use std::borrow::Cow;
+use std::collections::HashSet;
+
+use rust_stemmers::{Algorithm, Stemmer};
+use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+
+/// Words longer than this (in chars) are not indexed: they are URLs, hashes
+/// or other noise, and they would bloat the term dictionary.
+pub const MAX_WORD: usize = 48;
+
+/// Dutch function words that carry no meaning for search. Kept short on
+/// purpose: words like `zelf`, `onder` or `meer` stay searchable.
+pub const STOP_WORDS: &[&str] = &[
+    "aan", "al", "als", "bij", "dan", "dat", "de", "der", "des", "die", "dit", "door", "een", "en",
+    "er", "hem", "het", "hij", "hun", "ik", "in", "is", "je", "maar", "me", "men", "met", "mij",
+    "na", "naar", "niet", "nog", "of", "om", "omdat", "ons", "ook", "op", "over", "s", "te", "ten",
+    "ter", "tot", "u", "uit", "van", "voor", "was", "wat", "we", "wel", "werd", "wie", "wij",
+    "zal", "ze", "zich", "zij", "zijn", "zo", "zou",
+];
+
+/// One word of a text, folded.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Word {
+    /// The folded word.
+    pub text: String,
+    /// True for the joined form of a hyphenated word (`ggzagoog`), which
+    /// is not part of the word sequence that phrases are matched against.
+    pub extra: bool,
+}
+
+/// Which stemmer a site uses: Dutch, or none (folding only) for other
+/// languages.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Language {
+    /// Snowball Dutch plus the t-rule.
+    Dutch,
+    /// No stemming.
+    Plain,
+}
+
+impl Language {
+    /// The analyzer for a site language code.
+    pub fn for_code(code: &str) -> Language {
+        if code == "nl" {
+            Language::Dutch
+        } else {
+            Language::Plain
+        }
+    }
+
+    /// The name written to the index, read by the client.
+    pub fn name(self) -> &'static str {
+        match self {
+            Language::Dutch => "nl",
+            Language::Plain => "plain",
+        }
+    }
+}
+
+/// Fold case and diacritics: NFKD, drop combining marks, lowercase.
+pub fn fold(text: &str) -> String {
+    // Most text is ASCII: skip the normaliser for it.
+    if text.is_ascii() {
+        return text.to_ascii_lowercase();
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.nfkd() {
+        if !is_combining_mark(c) {
+            out.extend(c.to_lowercase());
+        }
+    }
+    out
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The folded words of `text`, in order, with the joined forms of
+/// hyphenated words marked as extras. Stop words are kept (callers drop
+/// them), so positions stay meaningful for phrases.
+pub fn words(text: &str) -> Vec<Word> {
+    let folded = fold(text);
+    let chars: Vec<char> = folded.chars().collect();
+    let mut out = Vec::new();
+    let mut chain: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        if !is_word_char(chars[i]) {
+            i += 1;
+            continue;
+        }
+        let start = i;
+        while i < chars.len() && is_word_char(chars[i]) {
+            i += 1;
+        }
+        let word: String = chars[start..i].iter().collect();
+        // `thema's`, `SDG's`: the apostrophe-s is a plural or possessive
+        // ending, not a word of its own.
+        if i + 1 < chars.len()
+            && matches!(chars[i], '\'' | '\u{2019}')
+            && chars[i + 1] == 's'
+            && !chars.get(i + 2).is_some_and(|&c| is_word_char(c))
+        {
+            i += 2;
+        }
+        let long = word.chars().count() > MAX_WORD;
+        let joins = chars.get(i) == Some(&'-')
+            && !long
+            && chars.get(i + 1).is_some_and(|&c| is_word_char(c));
+        if !long {
+            out.push(Word {
+                text: word.clone(),
+                extra: false,
+            });
+            chain.push(word);
+        }
+        if !joins {
+            if chain.len() > 1 {
+                let joined: String = chain.concat();
+                if joined.chars().count() <= MAX_WORD {
+                    out.push(Word {
+                        text: joined,
+                        extra: true,
+                    });
+                }
+            }
+            chain.clear();
+        }
+    }
+    out
+}
+
+/// True for a stop word (already folded).
+pub fn is_stop_word(word: &str) -> bool {
+    STOP_WORDS.binary_search(&word).is_ok()
+}
+
+/// Stems folded words. Cheap to create; holds no state between words.
+#[derive(Clone, Copy)]
+pub struct Analyzer {
+    language: Language,
+}
+
+impl Analyzer {
+    /// An analyzer for `language`.
+    pub fn new(language: Language) -> Analyzer {
+        Analyzer { language }
+    }
+
+    /// The index term of a folded word.
+    pub fn stem(&self, word: &str) -> String {
+        match self.language {
+            Language::Plain => word.to_string(),
+            Language::Dutch => {
+                let stemmer = Stemmer::create(Algorithm::Dutch);
+                let s: Cow<'_, str> = stemmer.stem(word);
+                t_rule(&s)
+            }
+        }
+    }
+
+    /// The index terms of a text: folded, stop words dropped, stemmed.
+    pub fn terms(&self, text: &str) -> Vec<String> {
+        words(text)
+            .into_iter()
+            .filter(|w| !is_stop_word(&w.text))
+            .map(|w| self.stem(&w.text))
+            .collect()
+    }
+}
+
+fn is_vowel(c: char) -> bool {
+    matches!(c, 'a' | 'e' | 'i' | 'o' | 'u' | 'y' | 'è')
+}
+
+/// The extra rule on top of Snowball Dutch: `werkt` → `werk` (as `werken`),
+/// `begeleidt` → `begeleid` (as `begeleiden`), `loopt` → `lop` (as
+/// `lopen`). A final `t` after a consonant is dropped from stems of five or
+/// more letters, and a double vowel before the new final consonant is
+/// undoubled the way Snowball does it. Short stems keep their `t`
+/// (`moet`, `wet`), since dropping it would merge unrelated words.
+pub fn t_rule(stem: &str) -> String {
+    let chars: Vec<char> = stem.chars().collect();
+    let n = chars.len();
+    if n < 5 || chars[n - 1] != 't' || is_vowel(chars[n - 2]) {
+        return stem.to_string();
+    }
+    let mut s: Vec<char> = chars[..n - 1].to_vec();
+    let m = s.len();
+    if m >= 4
+        && !is_vowel(s[m - 1])
+        && s[m - 2] == s[m - 3]
+        && matches!(s[m - 2], 'a' | 'e' | 'o' | 'u')
+        && !is_vowel(s[m - 4])
+    {
+        s.remove(m - 2);
+    }
+    s.into_iter().collect()
+}
+
+/// Common Dutch words and compound heads of the social domain. Together
+/// with the site's own vocabulary they form the decompounding dictionary,
+/// so `schuldhulpverlening` splits even on a site where `hulpverlening`
+/// never occurs on its own.
+pub const BUILTIN_WORDS: &[&str] = &[
+    "aanbod",
+    "aanpak",
+    "advies",
+    "afspraak",
+    "arbeid",
+    "armoede",
+    "begeleider",
+    "begeleiding",
+    "beleid",
+    "beroep",
+    "bewoner",
+    "bewoners",
+    "buurt",
+    "centrum",
+    "code",
+    "coach",
+    "dienst",
+    "doel",
+    "doelen",
+    "druk",
+    "geld",
+    "gemeente",
+    "gesprek",
+    "gezin",
+    "gezondheid",
+    "groep",
+    "hulp",
+    "hulpverlener",
+    "hulpverleners",
+    "hulpverlening",
+    "huis",
+    "instelling",
+    "jeugd",
+    "jongere",
+    "jongeren",
+    "kennis",
+    "kind",
+    "kinderen",
+    "kracht",
+    "kwaliteit",
+    "leven",
+    "mens",
+    "methode",
+    "netwerk",
+    "ondersteuning",
+    "onderwijs",
+    "ouder",
+    "ouderen",
+    "ouders",
+    "plan",
+    "plicht",
+    "praktijk",
+    "professional",
+    "raad",
+    "recht",
+    "regel",
+    "register",
+    "schuld",
+    "schulden",
+    "sociaal",
+    "steun",
+    "team",
+    "verlener",
+    "verleners",
+    "verlening",
+    "vorm",
+    "vraag",
+    "welzijn",
+    "werk",
+    "werker",
+    "werkers",
+    "wet",
+    "wijk",
+    "woning",
+    "zaak",
+    "zorg",
+];
+
+/// Linking sounds that may sit between the parts of a compound
+/// (`beroep-s-code`, `kinder-en-opvang`).
+const LINKS: &[&str] = &["s", "e", "en"];
+
+/// Compounds shorter than this are not split.
+const MIN_COMPOUND: usize = 7;
+/// Parts from the site vocabulary must be at least this long; shorter parts
+/// (`wet`) must come from the built-in list.
+const MIN_VOCAB_PART: usize = 4;
+const MIN_BUILTIN_PART: usize = 3;
+/// Pieces that look like words but are inflections or suffixes: `jongeren`
+/// is not `jong` + `eren`, `mogelijk` is not `moge` + `lijk`.
+const NOT_PARTS: &[&str] = &[
+    "eren", "ende", "ente", "heid", "ingen", "isch", "lijk", "ling", "tjes",
+];
+
+/// A split candidate: number of parts, and the parts as `(start, end)`.
+type Split = (usize, Vec<(usize, usize)>);
+
+/// The decompounding dictionary: the site's own vocabulary plus
+/// [`BUILTIN_WORDS`].
+pub struct Dictionary {
+    words: HashSet<String>,
+}
+
+impl Dictionary {
+    /// A dictionary of the built-in words plus `vocabulary` (folded words
+    /// as they occur on the site).
+    pub fn new<'a>(vocabulary: impl IntoIterator<Item = &'a str>) -> Dictionary {
+        let mut words: HashSet<String> = vocabulary
+            .into_iter()
+            .filter(|w| {
+                w.chars().count() >= MIN_VOCAB_PART
+                    && !is_stop_word(w)
+                    && w.chars().all(char::is_alphabetic)
+            })
+            .map(str::to_string)
+            .collect();
+        words.extend(
+            BUILTIN_WORDS
+                .iter()
+                .filter(|w| w.len() >= MIN_BUILTIN_PART)
+                .map(|w| (*w).to_string()),
+        );
+        Dictionary { words }
+    }
+
+    /// The parts of a compound as substrings of `word`, finest split first
+    /// level by level: `schuldhulpverlening` → `schuld`, `hulp`, `verlening`,
+    /// `schuldhulp`, `hulpverlening`. Empty when `word` is not a compound.
+    /// Linking sounds inside a span are kept (`beroepscode` → `beroep`,
+    /// `code`), so each part can be stemmed like any other word.
+    pub fn split(&self, word: &str) -> Vec<String> {
+        let chars: Vec<char> = word.chars().collect();
+        let mut segments = Vec::new();
+        self.segment(&chars, 0, chars.len(), &mut segments, 0);
+        if segments.len() < 2 {
+            return Vec::new();
+        }
+        // Every contiguous run of segments except the whole word.
+        let mut out = Vec::new();
+        for a in 0..segments.len() {
+            for b in a..segments.len() {
+                if a == 0 && b == segments.len() - 1 {
+                    continue;
+                }
+                let (start, _) = segments[a];
+                let (_, end) = segments[b];
+                out.push(chars[start..end].iter().collect::<String>());
+            }
+        }
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// Split `chars[from..to]` into the fewest dictionary words (at least
+    /// two), then split each of those again; push the finest segments as
+    /// `(start, end)` without linking sounds.
+    fn segment(
+        &self,
+        chars: &[char],
+        from: usize,
+        to: usize,
+        out: &mut Vec<(usize, usize)>,
+        depth: u8,
+    ) {
+        let best = if to - from >= MIN_COMPOUND && depth < 4 {
+            self.fewest_parts(chars, from, to)
+        } else {
+            None
+        };
+        match best {
+            Some(parts) => {
+                for (s, e) in parts {
+                    self.segment(chars, s, e, out, depth + 1);
+                }
+            }
+            None => out.push((from, to)),
+        }
+    }
+
+    /// Dynamic programming over split points: the split of `chars[from..to]`
+    /// into the fewest parts (two or more), ties broken by the longest last
+    /// part (Dutch compounds are head-final).
+    fn fewest_parts(&self, chars: &[char], from: usize, to: usize) -> Option<Vec<(usize, usize)>> {
+        let n = to - from;
+        // best[i]: (parts, last part length, parts list) for chars[from+i..to].
+        let mut best: Vec<Option<Split>> = vec![None; n + 1];
+        best[n] = Some((0, Vec::new()));
+        for i in (0..n).rev() {
+            let mut choice: Option<Split> = None;
+            for j in (i + MIN_BUILTIN_PART)..=n {
+                if i == 0 && j == n {
+                    continue;
+                }
+                let part: String = chars[from + i..from + j].iter().collect();
+                if !self.words.contains(&part) || NOT_PARTS.contains(&part.as_str()) {
+                    continue;
+                }
+                let mut nexts = vec![j];
+                if j < n {
+                    for link in LINKS {
+                        let l = link.chars().count();
+                        if j + l < n
+                            && chars[from + j..from + j + l]
+                                .iter()
+                                .copied()
+                                .eq(link.chars())
+                        {
+                            nexts.push(j + l);
+                        }
+                    }
+                }
+                for next in nexts {
+                    if next == n && next != j {
+                        continue;
+                    }
+                    let Some((count, rest)) = &best[next] else {
+                        continue;
+                    };
+                    let mut parts = vec![(from + i, from + j)];
+                    parts.extend(rest.iter().copied());
+                    let candidate = (count + 1, parts);
+                    if better(&candidate, &choice) {
+                        choice = Some(candidate);
+                    }
+                }
+            }
+            best[i] = choice;
+        }
+        best[0].take().map(|(_, parts)| parts)
+    }
+}
+
+fn better(candidate: &Split, current: &Option<Split>) -> bool {
+    let Some(cur) = current else { return true };
+    let last_len = |p: &[(usize, usize)]| p.last().map_or(0, |(s, e)| e - s);
+    (candidate.0, std::cmp::Reverse(last_len(&candidate.1)))
+        < (cur.0, std::cmp::Reverse(last_len(&cur.1)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn nl() -> Analyzer {
+        Analyzer::new(Language::Dutch)
+    }
+
+    #[test]
+    fn stop_words_are_sorted_for_binary_search() {
+        let mut sorted = STOP_WORDS.to_vec();
+        sorted.sort_unstable();
+        assert_eq!(sorted, STOP_WORDS);
+    }
+
+    #[test]
+    fn folds_case_and_diacritics() {
+        assert_eq!(fold("Cliënt"), "client");
+        assert_eq!(fold("coördinatie"), "coordinatie");
+        assert_eq!(fold("ÉÉN Ĳsselmeer"), "een ijsselmeer");
+        assert_eq!(nl().terms("cliënt"), nl().terms("client"));
+        assert_eq!(nl().terms("Coördinatie"), nl().terms("coordinatie"));
+    }
+
+    #[test]
+    fn splits_words_apostrophes_and_hyphens() {
+        let w: Vec<(String, bool)> = words("SDG's en thema’s; GGZ-agoog, jeugd- en zorg")
+            .into_iter()
+            .map(|w| (w.text, w.extra))
+            .collect();
+        let expect = [
+            ("sdg", false),
+            ("en", false),
+            ("thema", false),
+            ("ggz", false),
+            ("agoog", false),
+            ("ggzagoog", true),
+            ("jeugd", false),
+            ("en", false),
+            ("zorg", false),
+        ];
+        let expect: Vec<(String, bool)> = expect.iter().map(|(t, e)| (t.to_string(), *e)).collect();
+        assert_eq!(w, expect);
+    }
+
+    #[test]
+    fn drops_stop_words() {
+        assert_eq!(nl().terms("de wet en het recht"), ["wet", "rech"]);
+    }
+
+    #[test]
+    fn stems_dutch() {
+        let a = nl();
+        assert_eq!(a.stem("jongeren"), a.stem("jongere"));
+        assert_eq!(a.stem("werkt"), a.stem("werken"));
+        assert_eq!(a.stem("begeleidt"), a.stem("begeleiden"));
+        assert_eq!(a.stem("loopt"), a.stem("lopen"));
+        assert_eq!(a.stem("leert"), a.stem("leren"));
+        assert_eq!(a.stem("bespreekt"), a.stem("bespreken"));
+        assert_eq!(a.stem("recht"), a.stem("rechten"));
+        // Short stems keep their t: `moet` is not `moe`, `wet` is not `we`.
+        assert_ne!(a.stem("moet"), a.stem("moe"));
+        assert_eq!(a.stem("wet"), "wet");
+    }
+
+    #[test]
+    fn classic_snowball_alone_misses_the_t_forms() {
+        // Documents why the t-rule exists.
+        let s = Stemmer::create(Algorithm::Dutch);
+        assert_ne!(s.stem("werkt"), s.stem("werken"));
+        assert_ne!(s.stem("begeleidt"), s.stem("begeleiden"));
+    }
+
+    #[test]
+    fn plain_language_only_folds() {
+        let a = Analyzer::new(Language::Plain);
+        assert_eq!(a.terms("Cliënten werken"), ["clienten", "werken"]);
+    }
+
+    #[test]
+    fn decompounds_with_builtin_words_only() {
+        let d = Dictionary::new(std::iter::empty());
+        let parts = d.split("schuldhulpverlening");
+        for p in ["schuld", "hulp", "verlening", "hulpverlening", "schuldhulp"] {
+            assert!(parts.contains(&p.to_string()), "{p} in {parts:?}");
+        }
+        assert_eq!(d.split("jeugdhulp"), ["hulp", "jeugd"]);
+    }
+
+    #[test]
+    fn decompounds_with_site_vocabulary_and_linking_sounds() {
+        let d = Dictionary::new(["adviesvangers", "vangers", "ervaring", "deskundige"]);
+        assert_eq!(d.split("adviesvangers"), ["advies", "vangers"]);
+        assert_eq!(d.split("ervaringsdeskundige"), ["deskundige", "ervaring"]);
+        assert_eq!(d.split("beroepscode"), ["beroep", "code"]);
+    }
+
+    #[test]
+    fn does_not_split_non_compounds() {
+        let d = Dictionary::new(["onder", "verlening", "belang"]);
+        assert!(d.split("ondersteuning").is_empty());
+        assert!(d.split("hulp").is_empty());
+        assert!(d.split("verlening").is_empty());
+        // Short words and prefixes are no parts.
+        assert!(d.split("verwerking").is_empty());
+    }
+}

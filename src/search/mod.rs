@@ -1,0 +1,613 @@
+//! Search: `Site` in, the sharded search index out (files under `search/`).
+//!
+//! The browser client (`themes/default/static/search.js`) downloads only
+//! what a query needs:
+//!
+//! - `search/meta.json`: document count, facet definitions, and the
+//!   directories of the term and vocabulary shards (first term of each).
+//! - `search/t/<hash>.bin`: term shards, contiguous ranges of the sorted
+//!   terms. Per term: its *exact* postings (the word itself, stemmed), its
+//!   *part* postings (the word inside a compound), and the synonym phrases
+//!   that start with it. A posting carries one impact byte (field-weighted,
+//!   saturated term frequency), so ranking needs nothing else.
+//! - `search/v/<hash>.bin`: the vocabulary (terms and document counts) for
+//!   typo tolerance, sharded the same way.
+//! - `search/facets-<hash>.bin`: per facet value, the set of documents.
+//! - `search/f/<id>.json`: one fragment per page (title, URL, kind,
+//!   headings, text) for the results actually shown: snippets and
+//!   heading anchors.
+//!
+//! Analysis (folding, stemming, decompounding, synonyms) happens here, at
+//! build time; see `analyzer`. The build is deterministic: terms are sorted,
+//! documents are pages in URL order, and no hash map order reaches output.
+
+pub mod analyzer;
+mod encode;
+mod facets;
+mod synonyms;
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::build::OutputFile;
+use crate::frontmatter::FieldValue;
+use crate::page::{Page, Role};
+use crate::render::url;
+use crate::site::Site;
+use analyzer::{Analyzer, Dictionary, Language, Word, is_stop_word, words};
+use encode::Writer;
+
+/// The output folder of the index.
+pub const DIR: &str = "search";
+
+/// Indexed text fields, in this order: title, summary, headings, the
+/// text of string/markdown/list fields, and the body (see `doc_fields`).
+const N_FIELDS: usize = 5;
+/// The body is the one field with length normalisation.
+const BODY: usize = 4;
+
+/// How much a match in each field counts. A single title, summary or
+/// heading match outweighs any number of body matches (the body's
+/// saturated term frequency never exceeds `K1 + 1` = 2.2).
+const FIELD_WEIGHTS: [f64; N_FIELDS] = [12.0, 4.0, 4.0, 3.0, 1.0];
+/// BM25 saturation and length normalisation (body only).
+const K1: f64 = 1.2;
+const B: f64 = 0.75;
+/// Impacts are stored as `round(impact * IMPACT_SCALE)` in one byte.
+const IMPACT_SCALE: f64 = 4.0;
+
+/// Term shards aim for this many bytes (uncompressed), and never number
+/// more than `MAX_SHARDS`, so the directory in `meta.json` stays small.
+const SHARD_BYTES: usize = 16 * 1024;
+const MAX_SHARDS: usize = 1024;
+/// Vocabulary shards aim for this many bytes.
+const VOCAB_BYTES: usize = 12 * 1024;
+
+/// Build the search index of `site`.
+pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
+    let analyzer = Analyzer::new(Language::for_code(&site.config.language));
+    let docs: Vec<[String; N_FIELDS]> = site.pages.iter().map(doc_fields).collect();
+    let vocabulary = vocabulary(&docs);
+    let groups = synonyms::groups(site, &analyzer);
+    let terms = Terms::new(&vocabulary, &groups, &analyzer);
+    let avg_len = average_body_length(&vocabulary);
+    let per_doc: Vec<Vec<(u32, u8, u8)>> = docs
+        .par_iter()
+        .map(|d| doc_impacts(d, &terms, avg_len))
+        .collect();
+    let postings = invert(&per_doc, terms.names.len());
+    let n_docs = site.pages.len();
+    let mut files = Vec::new();
+    let term_dir = write_terms(&terms, &postings, n_docs, &mut files);
+    let vocab_dir = write_vocabulary(&vocabulary, &terms, &postings, &mut files);
+    let facets = facets::facets(site);
+    let facet_file = write_facets(&facets, n_docs, &mut files);
+    let version = encode::hash(
+        files
+            .iter()
+            .flat_map(|f| f.path.bytes())
+            .collect::<Vec<u8>>()
+            .as_slice(),
+    );
+    files.extend(fragments(site));
+    let meta = Meta {
+        version,
+        language: analyzer_language(site),
+        docs: n_docs,
+        terms: term_dir,
+        vocab: vocab_dir,
+        facets: facets
+            .iter()
+            .map(|f| MetaFacet {
+                param: f.param.clone(),
+                label: f.label.clone(),
+                values: f
+                    .values
+                    .iter()
+                    .map(|v| (v.value.clone(), v.label.clone()))
+                    .collect(),
+            })
+            .collect(),
+        facet_file,
+    };
+    files.push(OutputFile {
+        path: format!("{DIR}/meta.json"),
+        bytes: serde_json::to_vec(&meta).unwrap_or_default(),
+    });
+    files
+}
+
+fn analyzer_language(site: &Site<'_>) -> &'static str {
+    Language::for_code(&site.config.language).name()
+}
+
+#[derive(Serialize)]
+struct Meta {
+    version: String,
+    language: &'static str,
+    docs: usize,
+    /// `[first term, file]` per term shard.
+    terms: Vec<(String, String)>,
+    /// `[first term, file]` per vocabulary shard.
+    vocab: Vec<(String, String)>,
+    facets: Vec<MetaFacet>,
+    facet_file: String,
+}
+
+#[derive(Serialize)]
+struct MetaFacet {
+    param: String,
+    label: String,
+    values: Vec<(String, String)>,
+}
+
+/// The text of each indexed field of a page.
+fn doc_fields(page: &Page) -> [String; N_FIELDS] {
+    let body = page.body.text.as_str();
+    // A summary taken from the start of the body would count the same words
+    // twice; only a written summary is its own field.
+    let derived = page.summary.trim_end_matches('…').trim();
+    let summary = if !derived.is_empty() && flat(body).starts_with(&flat(derived)) {
+        String::new()
+    } else {
+        page.summary.clone()
+    };
+    let headings: Vec<&str> = page.body.headings.iter().map(|h| h.text.as_str()).collect();
+    let mut fields = String::new();
+    for (_, value) in &page.fields {
+        match value {
+            FieldValue::Text(s) => push_line(&mut fields, s),
+            FieldValue::Html(h) => push_line(&mut fields, &strip_tags(h)),
+            FieldValue::List(items) => items.iter().for_each(|i| push_line(&mut fields, i)),
+            _ => {}
+        }
+    }
+    [
+        page.title.clone(),
+        summary,
+        headings.join("\n"),
+        fields,
+        body.to_string(),
+    ]
+}
+
+fn flat(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+fn push_line(out: &mut String, s: &str) {
+    out.push_str(s);
+    out.push('\n');
+}
+
+/// Text of inline HTML rendered from a `markdown` field: tags dropped, the
+/// few entities our renderer writes decoded.
+fn strip_tags(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                out.push(' ');
+            }
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&amp;", "&")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+}
+
+/// Every distinct folded word of the site with its number of occurrences,
+/// and each document's body length (words that are not stop words).
+struct Vocabulary {
+    words: BTreeMap<String, u64>,
+    body_lengths: Vec<u32>,
+}
+
+fn vocabulary(docs: &[[String; N_FIELDS]]) -> Vocabulary {
+    let per_doc: Vec<(HashMap<String, u64>, u32)> = docs
+        .par_iter()
+        .map(|d| {
+            let mut counts: HashMap<String, u64> = HashMap::new();
+            let mut body_len = 0u32;
+            for (f, text) in d.iter().enumerate() {
+                for w in words(text) {
+                    if f == BODY && !w.extra && !is_stop_word(&w.text) {
+                        body_len += 1;
+                    }
+                    *counts.entry(w.text).or_default() += 1;
+                }
+            }
+            (counts, body_len)
+        })
+        .collect();
+    let mut words = BTreeMap::new();
+    let mut body_lengths = Vec::with_capacity(per_doc.len());
+    for (counts, len) in per_doc {
+        for (w, c) in counts {
+            *words.entry(w).or_default() += c;
+        }
+        body_lengths.push(len);
+    }
+    Vocabulary {
+        words,
+        body_lengths,
+    }
+}
+
+fn average_body_length(v: &Vocabulary) -> f64 {
+    let total: u64 = v.body_lengths.iter().map(|&l| u64::from(l)).sum();
+    (total as f64 / v.body_lengths.len().max(1) as f64).max(1.0)
+}
+
+/// What one folded word contributes: its exact term and its compound parts.
+#[derive(Default, Clone)]
+struct WordTerms {
+    exact: Option<u32>,
+    parts: Vec<u32>,
+}
+
+/// The term dictionary: every term, sorted, with ids in that order.
+struct Terms {
+    names: Vec<String>,
+    by_word: HashMap<String, WordTerms>,
+    /// Synonym phrases by first term id: (all term ids, group term id).
+    phrases: HashMap<u32, Vec<(Vec<u32>, u32)>>,
+}
+
+impl Terms {
+    fn new(v: &Vocabulary, groups: &[synonyms::Group], analyzer: &Analyzer) -> Terms {
+        let dictionary = Dictionary::new(v.words.keys().map(String::as_str));
+        let analysed: Vec<(&String, Option<String>, Vec<String>)> = v
+            .words
+            .par_iter()
+            .map(|(w, _)| {
+                if is_stop_word(w) {
+                    return (w, None, Vec::new());
+                }
+                let exact = analyzer.stem(w);
+                let mut parts: Vec<String> = dictionary
+                    .split(w)
+                    .iter()
+                    .filter(|p| !is_stop_word(p))
+                    .map(|p| analyzer.stem(p))
+                    .filter(|p| *p != exact)
+                    .collect();
+                parts.sort();
+                parts.dedup();
+                (w, Some(exact), parts)
+            })
+            .collect();
+        let mut all: BTreeSet<&str> = BTreeSet::new();
+        for (_, exact, parts) in &analysed {
+            all.extend(exact.iter().map(String::as_str));
+            all.extend(parts.iter().map(String::as_str));
+        }
+        for g in groups {
+            all.insert(&g.term);
+            for p in &g.phrases {
+                all.extend(p.iter().map(String::as_str));
+            }
+        }
+        let names: Vec<String> = all.into_iter().map(str::to_string).collect();
+        let id = |t: &str| {
+            names
+                .binary_search_by(|n| n.as_str().cmp(t))
+                .ok()
+                .and_then(|i| u32::try_from(i).ok())
+        };
+        let by_word = analysed
+            .iter()
+            .map(|(w, exact, parts)| {
+                let terms = WordTerms {
+                    exact: exact.as_deref().and_then(id),
+                    parts: parts.iter().filter_map(|p| id(p)).collect(),
+                };
+                ((*w).clone(), terms)
+            })
+            .collect();
+        let mut phrases: HashMap<u32, Vec<(Vec<u32>, u32)>> = HashMap::new();
+        for g in groups {
+            let Some(group) = id(&g.term) else { continue };
+            for p in &g.phrases {
+                let ids: Vec<u32> = p.iter().filter_map(|t| id(t)).collect();
+                if let (Some(&first), true) = (ids.first(), ids.len() == p.len()) {
+                    phrases.entry(first).or_default().push((ids, group));
+                }
+            }
+        }
+        Terms {
+            names,
+            by_word,
+            phrases,
+        }
+    }
+}
+
+/// Per-field term frequencies of one document.
+#[derive(Default, Clone, Copy)]
+struct Tf {
+    exact: [u16; N_FIELDS],
+    part: [u16; N_FIELDS],
+}
+
+/// One document's terms with their exact and part impacts, sorted by term.
+fn doc_impacts(doc: &[String; N_FIELDS], terms: &Terms, avg_len: f64) -> Vec<(u32, u8, u8)> {
+    let mut tfs: HashMap<u32, Tf> = HashMap::new();
+    let mut body_len = 0usize;
+    for (f, text) in doc.iter().enumerate() {
+        let ws: Vec<Word> = words(text);
+        let mut sequence: Vec<u32> = Vec::new();
+        for w in &ws {
+            let Some(wt) = terms.by_word.get(&w.text) else {
+                continue;
+            };
+            if let Some(e) = wt.exact {
+                let tf = tfs.entry(e).or_default();
+                tf.exact[f] = tf.exact[f].saturating_add(1);
+                if !w.extra {
+                    sequence.push(e);
+                    if f == BODY {
+                        body_len += 1;
+                    }
+                }
+            }
+            for &p in &wt.parts {
+                let tf = tfs.entry(p).or_default();
+                tf.part[f] = tf.part[f].saturating_add(1);
+            }
+        }
+        for group in synonyms::matches(&sequence, &terms.phrases) {
+            let tf = tfs.entry(group).or_default();
+            tf.exact[f] = tf.exact[f].saturating_add(1);
+        }
+    }
+    let norm = 1.0 - B + B * body_len as f64 / avg_len;
+    let mut out: Vec<(u32, u8, u8)> = tfs
+        .into_iter()
+        .map(|(t, tf)| (t, impact(&tf.exact, norm), impact(&tf.part, norm)))
+        .collect();
+    out.sort_unstable();
+    out
+}
+
+/// Field-weighted BM25 term frequency, quantised to a byte (0 = absent).
+fn impact(tf: &[u16; N_FIELDS], body_norm: f64) -> u8 {
+    let mut score = 0.0;
+    for (f, &n) in tf.iter().enumerate() {
+        if n == 0 {
+            continue;
+        }
+        let n = f64::from(n);
+        let norm = if f == BODY { body_norm } else { 1.0 };
+        score += FIELD_WEIGHTS[f] * n * (K1 + 1.0) / (n + K1 * norm);
+    }
+    if score <= 0.0 {
+        0
+    } else {
+        (score * IMPACT_SCALE).round().clamp(1.0, 255.0) as u8
+    }
+}
+
+/// Exact and part posting lists per term, documents ascending.
+struct Postings {
+    exact: Vec<Vec<(u32, u8)>>,
+    part: Vec<Vec<(u32, u8)>>,
+}
+
+fn invert(per_doc: &[Vec<(u32, u8, u8)>], n_terms: usize) -> Postings {
+    let mut p = Postings {
+        exact: vec![Vec::new(); n_terms],
+        part: vec![Vec::new(); n_terms],
+    };
+    for (doc, terms) in per_doc.iter().enumerate() {
+        let Ok(doc) = u32::try_from(doc) else { break };
+        for &(t, e, pa) in terms {
+            let t = t as usize;
+            if e > 0 {
+                p.exact[t].push((doc, e));
+            }
+            if pa > 0 {
+                p.part[t].push((doc, pa));
+            }
+        }
+    }
+    p
+}
+
+/// Encode every term's entry, cut the sorted terms into shards, write them;
+/// returns the shard directory.
+fn write_terms(
+    terms: &Terms,
+    postings: &Postings,
+    n_docs: usize,
+    files: &mut Vec<OutputFile>,
+) -> Vec<(String, String)> {
+    let entries: Vec<Vec<u8>> = (0..terms.names.len())
+        .into_par_iter()
+        .map(|t| {
+            let mut w = Writer::default();
+            let id = u32::try_from(t).unwrap_or(u32::MAX);
+            let syns = terms.phrases.get(&id).map_or(&[][..], Vec::as_slice);
+            let mut syns: Vec<&(Vec<u32>, u32)> = syns.iter().collect();
+            syns.sort();
+            w.varint(syns.len() as u64);
+            for (phrase, group) in syns {
+                w.varint(phrase.len() as u64 - 1);
+                for &p in &phrase[1..] {
+                    w.string(&terms.names[p as usize]);
+                }
+                w.string(&terms.names[*group as usize]);
+            }
+            w.postings(&postings.exact[t], n_docs);
+            w.postings(&postings.part[t], n_docs);
+            w.bytes
+        })
+        .collect();
+    let sizes: Vec<usize> = entries
+        .iter()
+        .zip(&terms.names)
+        .map(|(e, n)| e.len() + n.len() + 1)
+        .collect();
+    let total: usize = sizes.iter().sum();
+    let target = SHARD_BYTES.max(total / MAX_SHARDS);
+    shards(&sizes, target, |range| {
+        let mut w = Writer::default();
+        w.varint(range.len() as u64);
+        for t in range.clone() {
+            w.string(&terms.names[t]);
+        }
+        for t in range.clone() {
+            w.bytes.extend_from_slice(&entries[t]);
+        }
+        let path = format!("t/{}.bin", encode::hash(&w.bytes));
+        let first = terms.names[range.start].clone();
+        files.push(OutputFile {
+            path: format!("{DIR}/{path}"),
+            bytes: w.bytes,
+        });
+        (first, path)
+    })
+}
+
+fn shards<F>(sizes: &[usize], target: usize, mut write: F) -> Vec<(String, String)>
+where
+    F: FnMut(std::ops::Range<usize>) -> (String, String),
+{
+    let starts = encode::chunk_starts(sizes, target);
+    let mut dir = Vec::with_capacity(starts.len());
+    for (i, &s) in starts.iter().enumerate() {
+        let end = starts.get(i + 1).copied().unwrap_or(sizes.len());
+        let (first, path) = write(s..end);
+        // The first shard starts at the empty string, so every term has one.
+        let key = if i == 0 { String::new() } else { first };
+        dir.push((key, path));
+    }
+    dir
+}
+
+/// The vocabulary for typo tolerance: every word that occurs as a whole
+/// word, with its term (as the length of the prefix it shares with the word
+/// plus the rest) and the term's document count. Typos are measured against
+/// what people type, words, not against stems.
+fn write_vocabulary(
+    vocabulary: &Vocabulary,
+    terms: &Terms,
+    postings: &Postings,
+    files: &mut Vec<OutputFile>,
+) -> Vec<(String, String)> {
+    let kept: Vec<(&str, &str, usize)> = vocabulary
+        .words
+        .keys()
+        .filter_map(|w| {
+            let t = terms.by_word.get(w)?.exact? as usize;
+            let df = postings.exact[t].len();
+            (df > 0).then(|| (w.as_str(), terms.names[t].as_str(), df))
+        })
+        .collect();
+    let sizes: Vec<usize> = kept.iter().map(|(w, _, _)| w.len() + 4).collect();
+    shards(&sizes, VOCAB_BYTES, |range| {
+        let mut w = Writer::default();
+        w.varint(range.len() as u64);
+        for &(word, term, df) in &kept[range.clone()] {
+            let shared = word
+                .char_indices()
+                .zip(term.chars())
+                .take_while(|((_, a), b)| a == b)
+                .last()
+                .map_or(0, |((i, a), _)| i + a.len_utf8());
+            w.string(word);
+            w.varint(word[..shared].encode_utf16().count() as u64);
+            w.string(&term[shared..]);
+            w.varint(df as u64);
+        }
+        let path = format!("v/{}.bin", encode::hash(&w.bytes));
+        let first = kept[range.start].0.to_string();
+        files.push(OutputFile {
+            path: format!("{DIR}/{path}"),
+            bytes: w.bytes,
+        });
+        (first, path)
+    })
+}
+
+fn write_facets(facets: &[facets::Facet], n_docs: usize, files: &mut Vec<OutputFile>) -> String {
+    let mut w = Writer::default();
+    for f in facets {
+        for v in &f.values {
+            w.doc_set(&v.docs, n_docs);
+        }
+    }
+    let path = format!("facets-{}.bin", encode::hash(&w.bytes));
+    files.push(OutputFile {
+        path: format!("{DIR}/{path}"),
+        bytes: w.bytes,
+    });
+    path
+}
+
+/// What the client shows for one result.
+#[derive(Serialize)]
+struct Fragment<'a> {
+    /// Title.
+    t: &'a str,
+    /// URL.
+    u: String,
+    /// Kind label (empty for home, section and standalone pages).
+    k: &'a str,
+    /// Summary.
+    s: &'a str,
+    /// Headings: `[id, text, offset in x (UTF-16 units)]`.
+    h: Vec<(&'a str, &'a str, usize)>,
+    /// Body text.
+    x: &'a str,
+}
+
+fn fragments(site: &Site<'_>) -> Vec<OutputFile> {
+    site.pages
+        .par_iter()
+        .enumerate()
+        .map(|(id, page)| {
+            let kind = match page.role {
+                Role::Page => page
+                    .kind
+                    .as_deref()
+                    .and_then(|k| site.config.kind(k))
+                    .map_or("", |k| k.label.as_str()),
+                _ => "",
+            };
+            let text = page.body.text.as_str();
+            let h = page
+                .body
+                .headings
+                .iter()
+                .map(|h| {
+                    let off = text
+                        .get(..h.text_offset)
+                        .map_or(0, |s| s.encode_utf16().count());
+                    (h.id.as_str(), h.text.as_str(), off)
+                })
+                .collect();
+            let frag = Fragment {
+                t: &page.title,
+                u: url(site, &page.path),
+                k: kind,
+                s: &page.summary,
+                h,
+                x: text,
+            };
+            OutputFile {
+                path: format!("{DIR}/f/{id}.json"),
+                bytes: serde_json::to_vec(&frag).unwrap_or_default(),
+            }
+        })
+        .collect()
+}
