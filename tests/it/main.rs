@@ -9,5 +9,6 @@ mod build;
 mod cli;
 mod diagnostics;
 mod links;
+mod search;
 mod support;
 mod tidy;

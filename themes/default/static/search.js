@@ -481,7 +481,7 @@
         });
         if (c.prefix) {
           var pre = c.term.length < c.word.length ? c.term : c.word;
-          if (pre.length >= 2) {
+          if (pre.length >= 1) {
             jobs.push(prefixed(pre).then(function (list) {
               list.sort(function (a, b) { return b.entry.exact.docs.length - a.entry.exact.docs.length; });
               list.slice(0, 12).forEach(function (x) {
@@ -595,14 +595,19 @@
   }
 
   function selection(params) {
-    return meta.facets.map(function (f) { return new Set(params.getAll(f.param)); });
+    return meta.facets.map(function (f) {
+      return new Set(params.getAll(f.param).filter(function (v) {
+        return f.values.some(function (x) { return x[0] === v; });
+      }));
+    });
   }
 
   function urlFor(q, selected) {
     var p = new URLSearchParams();
     if (q) p.set('q', q);
+    // Values in the order they were chosen, as a reader would write them.
     meta.facets.forEach(function (f, i) {
-      f.values.forEach(function (v) { if (selected[i].has(v[0])) p.append(f.param, v[0]); });
+      selected[i].forEach(function (v) { p.append(f.param, v); });
     });
     var s = p.toString();
     return location.pathname + (s ? '?' + s : '');
