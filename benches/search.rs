@@ -1,0 +1,81 @@
+//! Search benchmark: how much of a build the index takes, and how big it is.
+//!
+//! `cargo bench --bench search -- SITE_DIR` loads the site once, times the
+//! whole in-memory build (`vakwerk::build`, which includes the index) and the
+//! index stage alone (`search::build` on the assembled site), and prints the
+//! index's size. `benches/search_size.sh` runs it on generated 10k and 100k
+//! page sites and adds the browser-side first-query download.
+
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use vakwerk::highlight::Highlighter;
+use vakwerk::render::Renderer;
+use vakwerk::site::Site;
+use vakwerk::theme::Theme;
+use vakwerk::{BuildOptions, fs, page, search};
+
+fn main() {
+    let dir = std::env::args()
+        .skip(1)
+        .find(|a| !a.starts_with("--"))
+        .expect("usage: cargo bench --bench search -- SITE_DIR");
+    let root = fs::site_root(Path::new(&dir)).expect("site root");
+    let config = fs::load_config(&root).expect("site.yaml");
+    let sources = fs::load_sources(&root, &config).expect("sources");
+    let renderer = Renderer::new(&Theme::load(&sources.theme), &config.language).expect("theme");
+    let highlighter = Highlighter::new();
+
+    let t = Instant::now();
+    let built = vakwerk::build(&config, &sources, &renderer, &highlighter, &BuildOptions::default());
+    let total = t.elapsed();
+
+    let pages: Vec<_> = sources
+        .content
+        .par_iter()
+        .filter(|f| f.path.ends_with(".md"))
+        .filter_map(|f| page::parse(f, &config, &highlighter).0)
+        .collect();
+    let (site, _) = Site::assemble(&config, pages);
+    let t = Instant::now();
+    let index = search::build(&site);
+    let index_time = t.elapsed();
+
+    let bytes: usize = index.iter().map(|f| f.bytes.len()).sum();
+    let count = |prefix: &str| index.iter().filter(|f| f.path.starts_with(prefix)).count();
+    let size = |prefix: &str| -> usize {
+        index
+            .iter()
+            .filter(|f| f.path.starts_with(prefix))
+            .map(|f| f.bytes.len())
+            .sum()
+    };
+    println!("pages            {}", site.pages.len());
+    println!("build (in memory) {:.2} s", total.as_secs_f64());
+    println!(
+        "index            {:.2} s = {:.1} % of the build",
+        index_time.as_secs_f64(),
+        100.0 * index_time.as_secs_f64() / total.as_secs_f64()
+    );
+    println!("index files      {} ({:.1} MB)", index.len(), bytes as f64 / 1e6);
+    println!(
+        "  term shards    {} ({:.1} MB)",
+        count("search/t/"),
+        size("search/t/") as f64 / 1e6
+    );
+    println!(
+        "  vocabulary     {} ({:.1} MB)",
+        count("search/v/"),
+        size("search/v/") as f64 / 1e6
+    );
+    println!(
+        "  fragments      {} ({:.1} MB)",
+        count("search/f/"),
+        size("search/f/") as f64 / 1e6
+    );
+    println!("  facets + meta  {:.1} KB", (size("search/facets") + size("search/meta")) as f64 / 1e3);
+    println!("output files     {}", built.files.len());
+}
