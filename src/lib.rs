@@ -17,6 +17,7 @@ pub mod fs;
 pub mod highlight;
 pub mod markdown;
 pub mod new;
+pub mod overview;
 pub mod page;
 pub mod render;
 pub mod sanitize;

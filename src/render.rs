@@ -19,6 +19,7 @@ use crate::diagnostic::{Diagnostic, Loc};
 use crate::error::Error;
 use crate::frontmatter::FieldValue;
 use crate::markdown::{escape_html, fill_slots};
+use crate::overview;
 use crate::page::{Page, Role};
 use crate::site::{BODY_FIELD, PageId, Site};
 use crate::theme::Theme;
@@ -115,6 +116,7 @@ impl Renderer {
                 Err(d) => diags.push(d),
             }
         }
+        self.render_generated(site, &globals, &mut files, &mut diags);
         let mut ctx = globals.context();
         ctx.insert("page", &PageView::not_found(&self.strings));
         match self.tera.render("404.html", &ctx) {
@@ -141,7 +143,7 @@ impl Renderer {
         let page = &site.pages[id];
         let kind = page.kind.as_deref().and_then(|k| site.config.kind(k));
         let mut ctx = globals.context();
-        let view = PageView::new(site, id, &self.strings);
+        let view = PageView::new(site, id, &self.strings, &globals.index);
         ctx.insert("page", &view);
         let template = match page.role {
             Role::Home => {
@@ -151,6 +153,9 @@ impl Renderer {
             Role::Section => {
                 let kind = kind.map(|k| k.name.as_str()).unwrap_or_default();
                 ctx.insert("section", &SectionView::new(site, kind));
+                if kind == overview::SDG_KIND {
+                    ctx.insert("tiles", &overview::sdg_tiles(site));
+                }
                 self.pick(&format!("section-{kind}.html"), "section.html")
             }
             Role::Page => self.pick(
@@ -200,6 +205,60 @@ impl Renderer {
                     msg,
                 ));
                 None
+            }
+        }
+    }
+
+    /// Pages that come from no content file: the overview with its
+    /// matrices, each leerlijn's course pack, and the stylesheet of content
+    /// colours. They live in `overview`; this only renders them.
+    fn render_generated(
+        &self,
+        site: &Site<'_>,
+        globals: &Globals,
+        files: &mut Vec<OutputFile>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        files.push(OutputFile {
+            path: overview::SITE_CSS.into(),
+            bytes: overview::colour_css(site).into_bytes(),
+        });
+        let mut jobs: Vec<(String, &str, PageView, Context)> = Vec::new();
+        if let Some(path) = overview_path(site, &self.strings) {
+            let mut view = PageView::not_found(&self.strings);
+            view.title = self.string("overview_title").to_string();
+            view.summary = self.string("overview_summary").to_string();
+            view.role = "page";
+            view.url = url(site, &path);
+            view.permalink = permalink(site, &path);
+            let mut ctx = globals.context();
+            ctx.insert("overview", &overview::overview(site, &self.strings));
+            jobs.push((path, "overzicht.html", view, ctx));
+        }
+        for id in 0..site.pages.len() {
+            if let Some(pack) = overview::course_pack(site, id, &self.strings) {
+                let mut view = PageView::new(site, id, &self.strings, &globals.index);
+                view.title = pack.title;
+                view.url = url(site, &pack.path);
+                view.permalink = permalink(site, &pack.path);
+                // The structured data describes the leerlijn, at its own URL.
+                view.jsonld = String::new();
+                jobs.push((pack.path, "cursusmap.html", view, globals.context()));
+            }
+        }
+        for (path, template, view, mut ctx) in jobs {
+            ctx.insert("page", &view);
+            match self.tera.render(template, &ctx) {
+                Ok(html) => files.push(OutputFile {
+                    path: format!("{path}index.html"),
+                    bytes: html.into_bytes(),
+                }),
+                Err(e) => diags.push(Diagnostic::error(
+                    &format!("templates/{template}"),
+                    Loc::START,
+                    "template",
+                    error_chain(&e),
+                )),
             }
         }
     }
@@ -261,6 +320,7 @@ fn parse_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, 
 struct Globals {
     site: SiteView,
     strings: tera::Value,
+    index: overview::Index,
 }
 
 impl Globals {
@@ -285,10 +345,12 @@ impl Globals {
             base_path: c.base_path.clone(),
             language: c.language.clone(),
             sections,
+            overview_url: overview_path(site, strings).map_or_else(String::new, |p| url(site, &p)),
         };
         Globals {
             site: site_view,
             strings: serde_json::to_value(strings).unwrap_or_default(),
+            index: overview::Index::new(site),
         }
     }
 
@@ -322,6 +384,7 @@ struct SiteView {
     base_path: String,
     language: String,
     sections: Vec<NavItem>,
+    overview_url: String,
 }
 
 #[derive(Serialize)]
@@ -403,34 +466,29 @@ struct PageView {
     backlinks: Vec<BacklinkGroup>,
     jsonld: String,
     source: String,
+    updated_text: String,
+    related: Vec<overview::Related>,
+    graph: Option<overview::Neighbourhood>,
+    citation: Option<overview::Citation>,
+    leerlijn: Option<overview::Leerlijn>,
 }
 
 impl PageView {
-    fn new(site: &Site<'_>, id: PageId, strings: &BTreeMap<String, String>) -> Self {
+    fn new(
+        site: &Site<'_>,
+        id: PageId,
+        strings: &BTreeMap<String, String>,
+        index: &overview::Index,
+    ) -> Self {
         let page = &site.pages[id];
         let kind = kind_of(site, page);
         let section = kind.and_then(|k| site.page_by_path(&format!("{}/", k.section)));
-        let links = &site.links[id];
-        let content = fill_slots(
-            &page.body.html,
-            |n| match links.get(n).and_then(Option::as_ref) {
-                Some(t) => {
-                    let base = url(site, &site.pages[t.page].path);
-                    match &t.anchor {
-                        Some(a) if t.page == id => format!("#{a}"),
-                        Some(a) => format!("{base}#{a}"),
-                        None => base,
-                    }
-                }
-                None => "#".to_string(),
-            },
-            |n| {
-                links
-                    .get(n)
-                    .and_then(Option::as_ref)
-                    .map_or_else(String::new, |t| escape_html(&site.pages[t.page].title))
-            },
-        );
+        let leerlijn = overview::leerlijn(site, id);
+        let content = match &leerlijn {
+            Some(l) => l.content.clone(),
+            None => fill_links(site, id, &page.body.html),
+        };
+        let updated = page.updated.clone().or_else(|| page.date.clone());
         let role = match page.role {
             Role::Home => "home",
             Role::Section => "section",
@@ -447,11 +505,7 @@ impl PageView {
             section_title: section.map_or_else(String::new, |s| site.pages[s].title.clone()),
             section_url: section.map_or_else(String::new, |s| url(site, &site.pages[s].path)),
             date: page.date.clone().unwrap_or_default(),
-            updated: page
-                .updated
-                .clone()
-                .or_else(|| page.date.clone())
-                .unwrap_or_default(),
+            updated: updated.clone().unwrap_or_default(),
             content,
             headings: page
                 .body
@@ -467,6 +521,13 @@ impl PageView {
             backlinks: backlink_groups(site, id, strings),
             jsonld: json_ld(site, page),
             source: page.source.clone(),
+            updated_text: updated
+                .as_deref()
+                .map_or_else(String::new, |d| overview::human_date(d, strings)),
+            related: overview::related(site, index, id),
+            graph: overview::neighbourhood(site, id, strings),
+            citation: Some(overview::citation(site, id, strings)),
+            leerlijn,
         }
     }
 
@@ -493,8 +554,47 @@ impl PageView {
             backlinks: Vec::new(),
             jsonld: String::new(),
             source: String::new(),
+            updated_text: String::new(),
+            related: Vec::new(),
+            graph: None,
+            citation: None,
+            leerlijn: None,
         }
     }
+}
+
+/// The body HTML of page `id` with its link slots filled: URLs (same-page
+/// anchors stay `#a`) and, for `[[slug]]` links without a label, titles.
+pub fn fill_links(site: &Site<'_>, id: PageId, html: &str) -> String {
+    let links = &site.links[id];
+    fill_slots(
+        html,
+        |n| match links.get(n).and_then(Option::as_ref) {
+            Some(t) => {
+                let base = url(site, &site.pages[t.page].path);
+                match &t.anchor {
+                    Some(a) if t.page == id => format!("#{a}"),
+                    Some(a) => format!("{base}#{a}"),
+                    None => base,
+                }
+            }
+            None => "#".to_string(),
+        },
+        |n| {
+            links
+                .get(n)
+                .and_then(Option::as_ref)
+                .map_or_else(String::new, |t| escape_html(&site.pages[t.page].title))
+        },
+    )
+}
+
+/// The overview page's path, unless the site has nothing to show there or
+/// a content page already uses that path.
+fn overview_path(site: &Site<'_>, strings: &BTreeMap<String, String>) -> Option<String> {
+    let free = site.page_by_path(overview::OVERVIEW_PATH).is_none();
+    (free && overview::overview(site, strings).is_some())
+        .then(|| overview::OVERVIEW_PATH.to_string())
 }
 
 fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {

@@ -1,0 +1,255 @@
+//! A static SVG drawing of a page's neighbourhood in the link graph, made at
+//! build time without any JavaScript.
+//!
+//! The layout is a bow tie: pages that refer to this page on the left, pages
+//! it refers to on the right, the page itself in the middle, each neighbour
+//! one row. Rows never overlap, so labels stay readable without a force
+//! layout, and the same input always gives the same drawing. Colours come
+//! from CSS classes (`k0`…`k9`, by the kind's place in the schema), so the
+//! drawing follows light and dark mode and needs no inline styles. Every
+//! node is a link with the full title as its name; the caption and legend
+//! are the text alternative.
+
+use std::collections::BTreeMap;
+use std::fmt::Write;
+
+use serde::Serialize;
+
+use super::{Strings, kind_index, s};
+use crate::markdown::escape_html;
+use crate::page::Role;
+use crate::render::{natural_cmp, url};
+use crate::site::{PageId, Site};
+
+/// Most neighbours drawn per side; the rest are counted in a "+N" row.
+const MAX_PER_SIDE: usize = 14;
+/// Longest label drawn, in characters; longer titles are cut with `…`.
+const MAX_LABEL: usize = 30;
+/// Kind colours available in the stylesheet (`k0`…`k9`).
+const PALETTE: usize = 10;
+const WIDTH: u32 = 720;
+const ROW: u32 = 24;
+const TOP: u32 = 44;
+const CX: u32 = 360;
+const LEFT_X: u32 = 250;
+const RIGHT_X: u32 = 470;
+
+/// The drawing and its text alternative.
+#[derive(Serialize, Clone, Debug)]
+pub struct Neighbourhood {
+    /// The `<svg>` element, escaped and ready to embed.
+    pub svg: String,
+    /// One sentence that says what the drawing shows.
+    pub summary: String,
+    /// The kinds drawn, with their colour class and count.
+    pub legend: Vec<LegendItem>,
+    /// Number of pages this page refers to.
+    pub outgoing: usize,
+    /// Number of pages that refer to this page.
+    pub incoming: usize,
+}
+
+/// One kind in the legend.
+#[derive(Serialize, Clone, Debug)]
+pub struct LegendItem {
+    /// Colour class (`k2`).
+    pub class: String,
+    /// The kind's plural label.
+    pub label: String,
+    /// Neighbours of this kind.
+    pub count: usize,
+}
+
+/// A neighbour as drawn.
+struct Node {
+    id: PageId,
+    class: String,
+}
+
+/// The neighbourhood of page `id`, or `None` for pages without neighbours
+/// and for the home and section pages (which neighbour everything).
+pub fn neighbourhood(site: &Site<'_>, id: PageId, strings: &Strings) -> Option<Neighbourhood> {
+    if site.pages[id].role != Role::Page {
+        return None;
+    }
+    let is_page = |p: PageId| site.pages[p].role == Role::Page && p != id;
+    let mut outgoing: Vec<PageId> = site.refs[id].values().flatten().copied().collect();
+    outgoing.extend(site.links[id].iter().flatten().map(|t| t.page));
+    outgoing.retain(|&p| is_page(p));
+    let mut incoming: Vec<PageId> = site.incoming[id].iter().map(|(p, _)| *p).collect();
+    incoming.retain(|&p| is_page(p));
+    let (outgoing, incoming) = (sorted(site, outgoing), sorted(site, incoming));
+    if outgoing.is_empty() && incoming.is_empty() {
+        return None;
+    }
+    let left = nodes(site, &incoming);
+    let right = nodes(site, &outgoing);
+    let legend = legend(site, incoming.iter().chain(&outgoing));
+    let title = &site.pages[id].title;
+    let summary = s(strings, "graph_summary")
+        .replace("{title}", title)
+        .replace("{out}", &outgoing.len().to_string())
+        .replace("{in}", &incoming.len().to_string());
+    Some(Neighbourhood {
+        svg: draw(site, title, &left, &right, strings),
+        summary,
+        legend,
+        outgoing: outgoing.len(),
+        incoming: incoming.len(),
+    })
+}
+
+/// Deduplicated, by kind (schema order) and then title.
+fn sorted(site: &Site<'_>, mut ids: Vec<PageId>) -> Vec<PageId> {
+    ids.sort_unstable();
+    ids.dedup();
+    ids.sort_by(|&a, &b| {
+        kind_index(site, a)
+            .cmp(&kind_index(site, b))
+            .then_with(|| natural_cmp(&site.pages[a].title, &site.pages[b].title))
+            .then_with(|| a.cmp(&b))
+    });
+    ids
+}
+
+fn colour_class(site: &Site<'_>, id: PageId) -> String {
+    match kind_index(site, id) {
+        usize::MAX => "kx".to_string(),
+        i => format!("k{}", i % PALETTE),
+    }
+}
+
+fn nodes(site: &Site<'_>, ids: &[PageId]) -> Vec<Node> {
+    ids.iter()
+        .map(|&id| Node {
+            id,
+            class: colour_class(site, id),
+        })
+        .collect()
+}
+
+fn legend<'a>(site: &Site<'_>, ids: impl Iterator<Item = &'a PageId>) -> Vec<LegendItem> {
+    let mut by_kind: BTreeMap<usize, LegendItem> = BTreeMap::new();
+    let mut seen = std::collections::BTreeSet::new();
+    for &id in ids {
+        if !seen.insert(id) {
+            continue;
+        }
+        let k = kind_index(site, id);
+        let label = site.pages[id]
+            .kind
+            .as_deref()
+            .and_then(|k| site.config.kind(k))
+            .map_or_else(String::new, |k| k.plural.clone());
+        by_kind
+            .entry(k)
+            .or_insert_with(|| LegendItem {
+                class: colour_class(site, id),
+                label,
+                count: 0,
+            })
+            .count += 1;
+    }
+    by_kind.into_values().collect()
+}
+
+fn truncate(title: &str) -> String {
+    if title.chars().count() <= MAX_LABEL {
+        title.to_string()
+    } else {
+        let cut: String = title.chars().take(MAX_LABEL - 1).collect();
+        format!("{}…", cut.trim_end())
+    }
+}
+
+/// Rows a side needs: its nodes, plus one for "+N" when cut.
+fn rows(n: usize) -> usize {
+    if n > MAX_PER_SIDE {
+        MAX_PER_SIDE + 1
+    } else {
+        n
+    }
+}
+
+fn draw(site: &Site<'_>, title: &str, left: &[Node], right: &[Node], strings: &Strings) -> String {
+    let rows_total = rows(left.len()).max(rows(right.len())).max(1) as u32;
+    let height = TOP + rows_total * ROW + 12;
+    let cy = TOP + rows_total * ROW / 2;
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        "<svg class=\"buurt-svg\" viewBox=\"0 0 {WIDTH} {height}\" width=\"{WIDTH}\" height=\"{height}\" role=\"group\" aria-labelledby=\"buurt-svg-titel\"><title id=\"buurt-svg-titel\">{}</title>",
+        escape_html(&s(strings, "graph_svg_title").replace("{title}", title))
+    );
+    let _ = write!(
+        svg,
+        "<text class=\"nb-head\" x=\"{}\" y=\"20\" text-anchor=\"end\">{}</text><text class=\"nb-head\" x=\"{}\" y=\"20\">{}</text>",
+        LEFT_X + 6,
+        escape_html(s(strings, "graph_incoming")),
+        RIGHT_X - 6,
+        escape_html(s(strings, "graph_outgoing")),
+    );
+    side(&mut svg, site, left, Side::Left, rows_total, cy, strings);
+    side(&mut svg, site, right, Side::Right, rows_total, cy, strings);
+    // The page itself last, so it is drawn over the lines.
+    let label = truncate(title);
+    let w = (label.chars().count() as u32 * 8 + 20).min(LEFT_X + 60);
+    let _ = write!(
+        svg,
+        "<g class=\"nb-centre\"><rect x=\"{}\" y=\"{}\" width=\"{w}\" height=\"26\" rx=\"13\"/><text x=\"{CX}\" y=\"{}\" text-anchor=\"middle\">{}</text></g></svg>",
+        CX - w / 2,
+        cy - 13,
+        cy + 5,
+        escape_html(&label)
+    );
+    svg
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Side {
+    Left,
+    Right,
+}
+
+fn side(
+    svg: &mut String,
+    site: &Site<'_>,
+    nodes: &[Node],
+    side: Side,
+    rows_total: u32,
+    cy: u32,
+    strings: &Strings,
+) {
+    let n = rows(nodes.len()) as u32;
+    let first = TOP + (rows_total - n) * ROW / 2 + ROW / 2;
+    let (x, anchor, dx) = match side {
+        Side::Left => (LEFT_X, "end", -12i32),
+        Side::Right => (RIGHT_X, "start", 12),
+    };
+    let lx = (x as i32 + dx) as u32;
+    for (i, node) in nodes.iter().take(MAX_PER_SIDE).enumerate() {
+        let y = first + i as u32 * ROW;
+        let mid = (CX + x) / 2;
+        let p = &site.pages[node.id];
+        let _ = write!(
+            svg,
+            "<path class=\"nb-line\" d=\"M{CX} {cy} C{mid} {cy} {mid} {y} {x} {y}\"/><a href=\"{}\"><title>{}</title><circle class=\"nb-node {}\" cx=\"{x}\" cy=\"{y}\" r=\"7\"/><text class=\"nb-label\" x=\"{lx}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></a>",
+            escape_html(&url(site, &p.path)),
+            escape_html(&p.title),
+            node.class,
+            y + 5,
+            escape_html(&truncate(&p.title)),
+        );
+    }
+    if nodes.len() > MAX_PER_SIDE {
+        let y = first + MAX_PER_SIDE as u32 * ROW;
+        let more =
+            s(strings, "graph_more").replace("{n}", &(nodes.len() - MAX_PER_SIDE).to_string());
+        let _ = write!(
+            svg,
+            "<text class=\"nb-more\" x=\"{lx}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
+            y + 5,
+            escape_html(&more)
+        );
+    }
+}

@@ -1,0 +1,145 @@
+//! Views that look across pages, for readers and lecturers: related pages
+//! ranked by shared thema's and SDG's, a drawing of each page's
+//! neighbourhood, relation matrices, SDG tiles, APA citations, leerlijn
+//! weeks and printable course packs.
+//!
+//! Everything here is pure data for the templates (serde structs and
+//! already-escaped SVG/HTML fragments); `render` owns tera and decides where
+//! the views go. UI words come from the theme's string table, so
+//! `language: en` switches them too. Nothing here reads the clock: every
+//! date is a content date.
+
+mod cite;
+mod graph;
+mod leerlijn;
+mod matrix;
+mod related;
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use crate::page::{Page, Role};
+use crate::render::{natural_cmp, permalink, url};
+use crate::site::{PageId, Site};
+
+pub use cite::{Citation, citation, human_date};
+pub use graph::{Neighbourhood, neighbourhood};
+pub use leerlijn::{CoursePack, Leerlijn, Week, course_pack, leerlijn};
+pub use matrix::{Matrix, Overview, Tile, colour_css, overview, sdg_tiles};
+pub use related::{Related, related};
+
+/// The kind whose pages are leerlijnen (and use `leerlijn.html`).
+pub const LEERLIJN_KIND: &str = "leerlijn";
+/// The kind whose pages are the SDG's, shown as coloured tiles.
+pub const SDG_KIND: &str = "sdg";
+/// The kind whose pages are the levels micro, meso and macro.
+pub const NIVEAU_KIND: &str = "niveau";
+/// Kinds whose shared use makes two pages related.
+pub const FACET_KINDS: [&str; 2] = ["thema", SDG_KIND];
+/// Where the overview page with the matrices lives.
+pub const OVERVIEW_PATH: &str = "overzicht/";
+/// The course pack of a leerlijn, below the leerlijn's own path.
+pub const PACK_DIR: &str = "cursusmap/";
+/// The generated stylesheet with colours from content (`kleur` fields) and
+/// the site's origin for printed link URLs.
+pub const SITE_CSS: &str = "site.css";
+
+/// UI strings of the theme, by key.
+pub type Strings = BTreeMap<String, String>;
+
+/// The string `key`, or the key itself so a missing string shows up.
+fn s<'a>(strings: &'a Strings, key: &'a str) -> &'a str {
+    strings.get(key).map_or(key, String::as_str)
+}
+
+/// A link to a page, with what lists, cards and the course pack show.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Link {
+    /// Page title.
+    pub title: String,
+    /// Root-relative URL (with `#anchor` when the link had one).
+    pub url: String,
+    /// Absolute URL, for print and citations.
+    pub permalink: String,
+    /// The kind's label (`Methode`), empty for kindless pages.
+    pub kind_label: String,
+    /// The page's summary.
+    pub summary: String,
+}
+
+impl Link {
+    fn new(site: &Site<'_>, id: PageId) -> Link {
+        Link::with_anchor(site, id, None)
+    }
+
+    fn with_anchor(site: &Site<'_>, id: PageId, anchor: Option<&str>) -> Link {
+        let p = &site.pages[id];
+        let hash = anchor.map_or_else(String::new, |a| format!("#{a}"));
+        Link {
+            title: p.title.clone(),
+            url: format!("{}{hash}", url(site, &p.path)),
+            permalink: format!("{}{hash}", permalink(site, &p.path)),
+            kind_label: kind_label(site, p),
+            summary: p.summary.clone(),
+        }
+    }
+}
+
+fn kind_label(site: &Site<'_>, p: &Page) -> String {
+    p.kind
+        .as_deref()
+        .and_then(|k| site.config.kind(k))
+        .map_or_else(String::new, |k| k.label.clone())
+}
+
+/// Position of a page's kind in the schema (kindless pages last), so
+/// groupings follow the order editors wrote `site.yaml` in.
+fn kind_index(site: &Site<'_>, id: PageId) -> usize {
+    site.pages[id]
+        .kind
+        .as_deref()
+        .and_then(|k| site.config.kinds.iter().position(|x| x.name == k))
+        .unwrap_or(usize::MAX)
+}
+
+/// Regular pages of `kind`, by weight and then title in natural order.
+fn pages_of(site: &Site<'_>, kind: &str) -> Vec<PageId> {
+    let mut ids: Vec<PageId> = (0..site.pages.len())
+        .filter(|&i| {
+            site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind)
+        })
+        .collect();
+    ids.sort_by(|&a, &b| {
+        let (pa, pb) = (&site.pages[a], &site.pages[b]);
+        pa.weight
+            .cmp(&pb.weight)
+            .then_with(|| natural_cmp(&pa.title, &pb.title))
+            .then_with(|| pa.path.cmp(&pb.path))
+    });
+    ids
+}
+
+/// Per-site data computed once per render and shared by every page.
+#[derive(Debug, Default)]
+pub struct Index {
+    related: related::Index,
+}
+
+impl Index {
+    /// Compute the indexes for `site`.
+    pub fn new(site: &Site<'_>) -> Index {
+        Index {
+            related: related::Index::new(site),
+        }
+    }
+}
+
+/// A short label for a column header: the part of the title before a
+/// colon (`SDG 1` for `SDG 1: Geen armoede`), else the whole title.
+fn short_title(title: &str) -> (&str, &str) {
+    match title.split_once(':') {
+        Some((a, b)) if !a.trim().is_empty() && !b.trim().is_empty() => (a.trim(), b.trim()),
+        _ => (title, ""),
+    }
+}

@@ -1,0 +1,137 @@
+//! The *Gerelateerd* block: pages that share thema's or SDG's with a page,
+//! ranked by how many they share.
+//!
+//! A page's *facets* are the thema and SDG pages its `ref(s)` fields point
+//! to, plus itself when it is a thema or SDG (so a thema page is related to
+//! the pages filed under it). Shared facets rank first; shared other
+//! references (niveaus, bronnen, begrippen…) break ties and give pages
+//! without any thema or SDG a block too. Scores come from an inverted index
+//! (facet → pages), so a page costs the size of its facets' member lists,
+//! not a pass over the whole site.
+
+use std::collections::{BTreeSet, HashMap};
+
+use serde::Serialize;
+
+use super::{FACET_KINDS, Link};
+use crate::page::Role;
+use crate::render::natural_cmp;
+use crate::site::{PageId, Site};
+
+/// How many related pages a page shows.
+const LIMIT: usize = 6;
+/// How many shared facets are named per related page.
+const SHARED_NAMED: usize = 4;
+
+/// One related page.
+#[derive(Serialize, Clone, Debug, PartialEq, Eq)]
+pub struct Related {
+    /// The page.
+    pub link: Link,
+    /// Titles of the shared thema's and SDG's (or, when none, of other
+    /// shared references), at most a few.
+    pub shared: Vec<String>,
+    /// Number of shared thema's and SDG's.
+    pub score: usize,
+}
+
+/// Facet and reference sets per page, and who uses each target.
+#[derive(Debug, Default)]
+pub(super) struct Index {
+    facets: Vec<BTreeSet<PageId>>,
+    others: Vec<BTreeSet<PageId>>,
+    facet_users: HashMap<PageId, Vec<PageId>>,
+    other_users: HashMap<PageId, Vec<PageId>>,
+}
+
+impl Index {
+    pub(super) fn new(site: &Site<'_>) -> Index {
+        let is_facet = |id: PageId| {
+            site.pages[id]
+                .kind
+                .as_deref()
+                .is_some_and(|k| FACET_KINDS.contains(&k))
+        };
+        let mut ix = Index::default();
+        for (id, page) in site.pages.iter().enumerate() {
+            let mut facets = BTreeSet::new();
+            let mut others = BTreeSet::new();
+            if page.role == Role::Page {
+                if is_facet(id) {
+                    facets.insert(id);
+                }
+                for &t in site.refs[id].values().flatten() {
+                    if is_facet(t) {
+                        facets.insert(t);
+                    } else if t != id {
+                        others.insert(t);
+                    }
+                }
+            }
+            for &f in &facets {
+                ix.facet_users.entry(f).or_default().push(id);
+            }
+            for &o in &others {
+                ix.other_users.entry(o).or_default().push(id);
+            }
+            ix.facets.push(facets);
+            ix.others.push(others);
+        }
+        ix
+    }
+}
+
+/// Pages related to `id`, best first.
+pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related> {
+    let ix = &index.related;
+    let (Some(facets), Some(others)) = (ix.facets.get(id), ix.others.get(id)) else {
+        return Vec::new();
+    };
+    // (shared facets, shared other references) per candidate.
+    let mut scores: HashMap<PageId, (usize, usize)> = HashMap::new();
+    for f in facets {
+        for &q in ix.facet_users.get(f).into_iter().flatten() {
+            scores.entry(q).or_default().0 += 1;
+        }
+    }
+    for o in others {
+        for &q in ix.other_users.get(o).into_iter().flatten() {
+            scores.entry(q).or_default().1 += 1;
+        }
+    }
+    scores.remove(&id);
+    // The thema's and SDG's a page is filed under are already listed with
+    // its fields; repeating them as "related" would crowd out real peers.
+    scores.retain(|q, _| !facets.contains(q));
+    let mut ranked: Vec<(PageId, (usize, usize))> = scores.into_iter().collect();
+    ranked.sort_by(|(a, sa), (b, sb)| {
+        sb.cmp(sa)
+            .then_with(|| natural_cmp(&site.pages[*a].title, &site.pages[*b].title))
+            .then_with(|| site.pages[*a].path.cmp(&site.pages[*b].path))
+    });
+    ranked
+        .into_iter()
+        .take(LIMIT)
+        .map(|(q, (score, _))| {
+            let shared_set = if score > 0 {
+                facets
+                    .intersection(&ix.facets[q])
+                    .copied()
+                    .collect::<Vec<_>>()
+            } else {
+                others.intersection(&ix.others[q]).copied().collect()
+            };
+            let mut shared: Vec<String> = shared_set
+                .into_iter()
+                .map(|t| site.pages[t].title.clone())
+                .collect();
+            shared.sort_by(|a, b| natural_cmp(a, b));
+            shared.truncate(SHARED_NAMED);
+            Related {
+                link: Link::new(site, q),
+                shared,
+                score,
+            }
+        })
+        .collect()
+}
