@@ -6,6 +6,8 @@
 //! got wrong. `check`, `build` and `serve` all call `build`; only what they
 //! do with the result differs.
 
+use std::sync::Arc;
+
 use rayon::prelude::*;
 
 use crate::config::Config;
@@ -52,7 +54,7 @@ impl Build {
 
 /// Parsed pages plus the non-Markdown files of `content/`.
 struct Parsed {
-    pages: Vec<Page>,
+    pages: Vec<Arc<Page>>,
     assets: Vec<OutputFile>,
 }
 
@@ -70,19 +72,38 @@ pub fn build(
     diags.append(&mut site_diags);
     let (mut files, mut render_diags) = renderer.render(&site);
     diags.append(&mut render_diags);
-    files.extend(feeds::all(&site, renderer.string("redirect_title")));
+    files.extend(site_files(&site, renderer, &mut diags));
     files.extend(renderer.static_files());
-    // Search: the /zoeken/ page and the sharded index (see `search`).
-    files.extend(renderer.search_page(&site, &mut diags));
-    files.extend(crate::search::build(&site));
     files.extend(parsed.assets);
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    check_output_clashes(&files, &mut diags);
+    check_output_clashes(files.iter().map(|f| f.path.as_str()), &mut diags);
     diagnostic::sort(&mut diags);
     Build {
         files,
         diagnostics: diags,
     }
+}
+
+/// The outputs computed from the whole site rather than page by page:
+/// feeds and search. `serve`'s incremental
+/// rebuild (`incremental`) recomputes exactly these after every change, so
+/// a new whole-site output belongs here, not in `build`, or `serve` would
+/// never update it.
+pub(crate) fn site_files(
+    site: &Site<'_>,
+    renderer: &Renderer,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<OutputFile> {
+    let mut files = feeds::all(site, renderer.string("redirect_title"));
+    // Search: the /zoeken/ page and the sharded index (see `search`).
+    files.extend(renderer.search_page(site, diags));
+    files.extend(crate::search::build(site));
+    files
+}
+
+/// Where a non-Markdown file of `content/` goes in the output.
+pub(crate) fn asset_path(source: &str) -> Option<&str> {
+    source.strip_prefix("content/")
 }
 
 fn parse(
@@ -101,14 +122,14 @@ fn parse(
     let mut pages = Vec::with_capacity(results.len());
     for (page, mut d) in results {
         diags.append(&mut d);
-        pages.extend(page.filter(|p| options.drafts || !p.draft));
+        pages.extend(page.filter(|p| options.drafts || !p.draft).map(Arc::new));
     }
     let assets = sources
         .content
         .iter()
         .filter(|f| !f.path.ends_with(".md"))
         .filter_map(|f| {
-            f.path.strip_prefix("content/").map(|p| OutputFile {
+            asset_path(&f.path).map(|p| OutputFile {
                 path: p.to_string(),
                 bytes: f.bytes.clone(),
             })
@@ -119,16 +140,19 @@ fn parse(
 
 /// Two outputs whose paths differ only by case or accents would overwrite
 /// each other on macOS and Windows file systems.
-fn check_output_clashes(files: &[OutputFile], diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check_output_clashes<'a>(
+    paths: impl IntoIterator<Item = &'a str>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for f in files {
-        let folded = crate::slug::fold_path(&f.path);
-        if let Some(other) = seen.insert(folded, &f.path) {
+    for path in paths {
+        let folded = crate::slug::fold_path(path);
+        if let Some(other) = seen.insert(folded, path) {
             diags.push(Diagnostic::error(
-                &format!("content/{}", f.path),
+                &format!("content/{path}"),
                 diagnostic::Loc::START,
                 "url-clash",
-                format!("output {} and {other} differ only by case or accents and would overwrite each other on macOS or Windows; rename one", f.path),
+                format!("output {path} and {other} differ only by case or accents and would overwrite each other on macOS or Windows; rename one"),
             ));
         }
     }

@@ -40,6 +40,8 @@ pub enum Command {
     Check(CheckArgs),
     /// Create a new page of a kind, with its required fields stubbed in.
     New(NewArgs),
+    /// Build, serve from memory and rebuild on every change, with live reload.
+    Serve(ServeArgs),
 }
 
 /// Options every command shares.
@@ -82,6 +84,28 @@ pub struct CheckArgs {
     drafts: bool,
 }
 
+/// `vakwerk serve`.
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    #[command(flatten)]
+    root: RootArgs,
+    /// Port to listen on (0 picks a free one; the printed URL says which).
+    #[arg(long, short, default_value_t = 1111)]
+    port: u16,
+    /// Address to listen on. 0.0.0.0 shares the site with your network.
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1")]
+    bind: std::net::IpAddr,
+    /// Also write every good build to DIR (default: nothing is written).
+    #[arg(long, short, value_name = "DIR")]
+    output: Option<PathBuf>,
+    /// Open the site in the default browser.
+    #[arg(long)]
+    open: bool,
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+}
+
 /// `vakwerk new`.
 #[derive(Debug, Args)]
 pub struct NewArgs {
@@ -113,6 +137,7 @@ pub fn run(cli: Cli) -> Result<ExitCode, Error> {
         Command::Build(args) => run_build(args),
         Command::Check(args) => run_check(args),
         Command::New(args) => run_new(args),
+        Command::Serve(args) => run_serve(args),
     }
 }
 
@@ -237,5 +262,17 @@ fn report(root: &Path, build: &Build, format: Format) {
     match format {
         Format::Json | Format::Github => print!("{text}"),
         Format::Human { .. } => eprint!("{text}"),
+fn run_serve(args: ServeArgs) -> Result<ExitCode, Error> {
+    crate::serve::run(&crate::serve::ServeOptions {
+        root: args.root.root,
+        bind: args.bind,
+        port: args.port,
+        output: args.output,
+        open: args.open,
+        drafts: args.drafts,
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
     }
 }

@@ -60,6 +60,23 @@ pub enum Error {
     /// A `vakwerk new` request cannot be carried out.
     #[error("{0}")]
     New(String),
+    /// `vakwerk serve` cannot listen on its address.
+    #[error("cannot serve on {addr}")]
+    Serve {
+        /// The address, `host:port`.
+        addr: String,
+        /// The cause.
+        #[source]
+        source: io::Error,
+    },
+    /// `vakwerk serve` cannot watch the site for changes.
+    #[error("cannot watch {path} for changes: {message}")]
+    Watch {
+        /// The folder.
+        path: PathBuf,
+        /// The watcher's explanation.
+        message: String,
+    },
     /// A setting given on the command line is invalid.
     #[error("invalid {setting}: {message}")]
     Invalid {

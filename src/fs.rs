@@ -55,23 +55,83 @@ pub fn load_sources(root: &Path, config: &Config) -> Result<Sources, Error> {
     let mut sources = Sources::default();
     let mut diags = Vec::new();
     sources.content = read_tree(root, &root.join("content"), "content", &mut diags)?;
-    let theme_dir = root.join("themes").join(&config.theme);
-    for sub in ["templates", "static", "i18n"] {
-        sources
-            .theme
-            .extend(read_tree(root, &theme_dir.join(sub), sub, &mut diags)?);
-    }
-    // A site's own templates/ and static/ win over its theme's files.
-    for sub in ["templates", "static"] {
-        sources
-            .theme
-            .extend(read_tree(root, &root.join(sub), sub, &mut diags)?);
-    }
+    sources.theme = load_theme(root, config, &mut diags)?;
     sources.diagnostics = diags;
     Ok(sources)
 }
 
-fn is_litter(name: &str) -> bool {
+/// Read the site's theme files: what `load_sources` puts in
+/// `Sources::theme`. `serve` re-reads just these after a theme change.
+pub fn load_theme(
+    root: &Path,
+    config: &Config,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<SourceFile>, Error> {
+    let mut files = Vec::new();
+    let theme_dir = root.join("themes").join(&config.theme);
+    for sub in ["templates", "static", "i18n"] {
+        files.extend(read_tree(root, &theme_dir.join(sub), sub, diags)?);
+    }
+    // A site's own templates/ and static/ win over its theme's files.
+    for sub in ["templates", "static"] {
+        files.extend(read_tree(root, &root.join(sub), sub, diags)?);
+    }
+    Ok(files)
+}
+
+/// Re-read one path of `content/` (`content/methoden/x.md`, a folder, or a
+/// path that is gone) by the same rules as `load_sources`, for `serve`'s
+/// rebuild after a change. Returns the files at or below `rel`.
+pub fn load_content_path(
+    root: &Path,
+    rel: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Result<Vec<SourceFile>, Error> {
+    let below = if rel == "content" {
+        ""
+    } else {
+        match rel.strip_prefix("content/") {
+            Some(b) => b,
+            None => return Ok(Vec::new()),
+        }
+    };
+    if below.split('/').any(|c| !c.is_empty() && is_litter(c)) {
+        return Ok(Vec::new());
+    }
+    let path = root.join(rel);
+    // Whatever the way there, it must end inside the site, as `read_tree`
+    // requires of every symlink. Only a symlink at `rel` itself is reported
+    // here; one further up was reported when its folder was read.
+    match fs::canonicalize(&path) {
+        Ok(real) if real.starts_with(root) => {}
+        Ok(_) => {
+            if path.is_symlink() {
+                diags.push(Diagnostic::warning(rel, Loc::START, "symlink-outside", "symlink points outside the site root and is not followed; copy the file into the site instead"));
+            }
+            return Ok(Vec::new());
+        }
+        Err(_) => return Ok(Vec::new()),
+    }
+    if path.is_dir() {
+        return read_tree(root, &path, rel, diags);
+    }
+    if !path.is_file() {
+        return Ok(Vec::new());
+    }
+    let bytes = fs::read(&path).map_err(|source| Error::Read {
+        path: path.clone(),
+        source,
+    })?;
+    Ok(vec![SourceFile {
+        path: rel.to_string(),
+        bytes,
+    }])
+}
+
+/// Editor litter and hidden files (`.x`, `x~`, `.swp`, `.swx`, `.tmp`,
+/// `#x#`): never read as content or theme files, and never a reason for
+/// `serve` to rebuild.
+pub fn is_litter(name: &str) -> bool {
     name.starts_with('.')
         || name.ends_with('~')
         || name.ends_with(".swp")
@@ -91,12 +151,12 @@ fn read_tree(
         return Ok(Vec::new());
     }
     let mut files = Vec::new();
-    let walker = WalkDir::new(dir)
+    let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_none_or(is_litter));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -120,6 +180,12 @@ fn read_tree(
                 .unwrap_or(false);
             if !inside {
                 diags.push(Diagnostic::warning(&rel(root, path), Loc::START, "symlink-outside", "symlink points outside the site root and is not followed; copy the file into the site instead"));
+                // Not following means not descending either: the files of
+                // a linked folder outside the site are not symlinks
+                // themselves and would otherwise be read.
+                if entry.file_type().is_dir() {
+                    walker.skip_current_dir();
+                }
                 continue;
             }
         }

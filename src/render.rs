@@ -101,22 +101,61 @@ impl Renderer {
         self.strings.get(key).map_or(key, String::as_str)
     }
 
-    /// Render every page plus the 404 page.
+    /// Render every page plus the pages that come from no content file.
     pub fn render(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
         let globals = Globals::new(site, &self.strings);
-        let results: Vec<Result<OutputFile, Diagnostic>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|id| self.render_page(site, &globals, id))
-            .collect();
-        let mut files = Vec::with_capacity(results.len() + 1);
+        let all: Vec<PageId> = (0..site.pages.len()).collect();
+        let mut files = Vec::with_capacity(all.len() + 1);
         let mut diags = Vec::new();
-        for r in results {
+        for r in self.pages_with(site, &globals, &all) {
             match r {
                 Ok(f) => files.push(f),
                 Err(d) => diags.push(d),
             }
         }
-        self.render_generated(site, &globals, &mut files, &mut diags);
+        self.rest_with(site, &globals, &mut files, &mut diags);
+        (files, diags)
+    }
+
+    /// Render only the pages `ids`, in that order: for each exactly what
+    /// `render` gives. `serve`'s incremental rebuild (`incremental`) uses
+    /// this to redo just the pages an edit reaches.
+    pub fn render_pages(
+        &self,
+        site: &Site<'_>,
+        ids: &[PageId],
+    ) -> Vec<Result<OutputFile, Diagnostic>> {
+        self.pages_with(site, &Globals::new(site, &self.strings), ids)
+    }
+
+    /// Render what `render` adds to the content pages: the generated pages
+    /// and `404.html`.
+    pub fn render_rest(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
+        let globals = Globals::new(site, &self.strings);
+        let (mut files, mut diags) = (Vec::new(), Vec::new());
+        self.rest_with(site, &globals, &mut files, &mut diags);
+        (files, diags)
+    }
+
+    fn pages_with(
+        &self,
+        site: &Site<'_>,
+        globals: &Globals,
+        ids: &[PageId],
+    ) -> Vec<Result<OutputFile, Diagnostic>> {
+        ids.par_iter()
+            .map(|&id| self.render_page(site, globals, id))
+            .collect()
+    }
+
+    fn rest_with(
+        &self,
+        site: &Site<'_>,
+        globals: &Globals,
+        files: &mut Vec<OutputFile>,
+        diags: &mut Vec<Diagnostic>,
+    ) {
+        self.render_generated(site, globals, files, diags);
         let mut ctx = globals.context();
         ctx.insert("page", &PageView::not_found(&self.strings));
         match self.tera.render("404.html", &ctx) {
@@ -131,7 +170,6 @@ impl Renderer {
                 error_chain(&e),
             )),
         }
-        (files, diags)
     }
 
     fn render_page(

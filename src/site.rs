@@ -8,6 +8,7 @@
 //! run in parallel without locks.
 
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 use crate::config::{Config, FieldType};
 use crate::diagnostic::{Diagnostic, Loc, hint};
@@ -46,8 +47,9 @@ pub struct Edge {
 pub struct Site<'c> {
     /// The configuration it was built with.
     pub config: &'c Config,
-    /// All pages, sorted by URL path.
-    pub pages: Vec<Page>,
+    /// All pages, sorted by URL path. Shared (`Arc`) so that `serve` can
+    /// keep unchanged pages between rebuilds without copying them.
+    pub pages: Vec<Arc<Page>>,
     /// Per page, per link slot: the resolved target (`None` when broken).
     pub links: Vec<Vec<Option<Target>>>,
     /// Per page: resolved `ref`/`refs` fields, by field name.
@@ -61,7 +63,7 @@ pub struct Site<'c> {
 impl<'c> Site<'c> {
     /// Assemble pages into a site, checking everything that needs more than
     /// one page to see.
-    pub fn assemble(config: &'c Config, mut pages: Vec<Page>) -> (Site<'c>, Vec<Diagnostic>) {
+    pub fn assemble(config: &'c Config, mut pages: Vec<Arc<Page>>) -> (Site<'c>, Vec<Diagnostic>) {
         let mut diags = Vec::new();
         add_missing_index_pages(config, &mut pages);
         pages.sort_by(|a, b| (&a.path, &a.source).cmp(&(&b.path, &b.source)));
@@ -136,29 +138,30 @@ impl<'c> Site<'c> {
 
 /// Every kind gets a section page and the site a home page, even without an
 /// `_index.md`: section listings and groupings need somewhere to live.
-fn add_missing_index_pages(config: &Config, pages: &mut Vec<Page>) {
-    let has =
-        |pages: &[Page], path: &str| pages.iter().any(|p| p.role != Role::Page && p.path == path);
+fn add_missing_index_pages(config: &Config, pages: &mut Vec<Arc<Page>>) {
+    let has = |pages: &[Arc<Page>], path: &str| {
+        pages.iter().any(|p| p.role != Role::Page && p.path == path)
+    };
     if !has(pages, "") {
-        pages.push(synthetic(
+        pages.push(Arc::new(synthetic(
             Role::Home,
             None,
             String::new(),
             config.title.clone(),
             "content/_index.md".into(),
-        ));
+        )));
     }
     for kind in &config.kinds {
         let path = format!("{}/", kind.section);
         if !has(pages, &path) {
             let source = format!("content/{}/_index.md", kind.section);
-            pages.push(synthetic(
+            pages.push(Arc::new(synthetic(
                 Role::Section,
                 Some(kind.name.clone()),
                 path,
                 kind.plural.clone(),
                 source,
-            ));
+            )));
         }
     }
 }
@@ -192,7 +195,11 @@ fn synthetic(
 /// Report duplicate slugs within a kind and pages that share a URL, at
 /// every page involved; keep the first of each so later stages see unique
 /// URLs.
-fn drop_duplicates(config: &Config, pages: Vec<Page>, diags: &mut Vec<Diagnostic>) -> Vec<Page> {
+fn drop_duplicates(
+    config: &Config,
+    pages: Vec<Arc<Page>>,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<Arc<Page>> {
     let mut by_path: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate() {
         by_path.entry(p.path.as_str()).or_default().push(i);
@@ -249,27 +256,31 @@ fn drop_duplicates(config: &Config, pages: Vec<Page>, diags: &mut Vec<Diagnostic
 
 /// Report aliases that clash with a page URL or an earlier alias, and drop
 /// them so no redirect overwrites a page.
-fn check_aliases(pages: &mut [Page], diags: &mut Vec<Diagnostic>) {
+fn check_aliases(pages: &mut [Arc<Page>], diags: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<String, String> = pages
         .iter()
         .map(|p| (p.path.clone(), p.source.clone()))
         .collect();
     for p in pages.iter_mut() {
         let mut kept = Vec::with_capacity(p.aliases.len());
-        for (alias, loc) in std::mem::take(&mut p.aliases) {
-            if let Some(other) = seen.get(&alias) {
+        for (alias, loc) in &p.aliases {
+            if let Some(other) = seen.get(alias) {
                 diags.push(Diagnostic::error(
                     &p.source,
-                    loc,
+                    *loc,
                     "url-clash",
                     format!("alias `/{alias}` clashes with the URL of {other}; remove the alias or move the other page"),
                 ));
             } else {
                 seen.insert(alias.clone(), p.source.clone());
-                kept.push((alias, loc));
+                kept.push((alias.clone(), *loc));
             }
         }
-        p.aliases = kept;
+        // Copy-on-write: a page shared with `serve`'s cache is copied only
+        // when an alias is actually dropped.
+        if kept.len() != p.aliases.len() {
+            Arc::make_mut(p).aliases = kept;
+        }
     }
 }
 
@@ -286,7 +297,7 @@ struct Index<'p> {
 }
 
 impl<'p> Index<'p> {
-    fn new(pages: &'p [Page]) -> Self {
+    fn new(pages: &'p [Arc<Page>]) -> Self {
         let mut ix = Index {
             by_kind_slug: HashMap::new(),
             by_slug: HashMap::new(),
@@ -324,7 +335,7 @@ impl<'p> Index<'p> {
 
 fn resolve_refs(
     config: &Config,
-    pages: &[Page],
+    pages: &[Arc<Page>],
     index: &Index<'_>,
     page: &Page,
     diags: &mut Vec<Diagnostic>,
@@ -394,7 +405,7 @@ fn resolve_refs(
 
 fn resolve_links(
     config: &Config,
-    pages: &[Page],
+    pages: &[Arc<Page>],
     index: &Index<'_>,
     id: PageId,
     diags: &mut Vec<Diagnostic>,
@@ -450,7 +461,7 @@ type LinkError = (&'static str, String);
 
 fn resolve_wiki(
     config: &Config,
-    pages: &[Page],
+    pages: &[Arc<Page>],
     index: &Index<'_>,
     section: Option<&str>,
     slug: &str,

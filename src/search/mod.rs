@@ -68,7 +68,7 @@ const VOCAB_BYTES: usize = 12 * 1024;
 /// Build the search index of `site`.
 pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
     let analyzer = Analyzer::new(Language::for_code(&site.config.language));
-    let docs: Vec<[String; N_FIELDS]> = site.pages.iter().map(doc_fields).collect();
+    let docs: Vec<[String; N_FIELDS]> = site.pages.iter().map(|p| doc_fields(p)).collect();
     let vocabulary = vocabulary(&docs);
     let groups = synonyms::groups(site, &analyzer);
     let terms = Terms::new(&vocabulary, &groups, &analyzer);

@@ -11,4 +11,5 @@ mod diagnostics;
 mod links;
 mod search;
 mod support;
+mod serve;
 mod tidy;

@@ -1,0 +1,675 @@
+//! Incremental rebuilds for `serve`: keep what the previous build parsed and
+//! rendered, and redo only what a change reaches.
+//!
+//! An update always ends in exactly what `build::build` gives for the same
+//! inputs (tests/it/serve.rs checks this after sequences of edits). It gets
+//! there in two steps, so that the page being edited is back fast:
+//!
+//! 1. **Pages.** Re-parse the files whose bytes changed, re-assemble the
+//!    site (cheap: no Markdown is parsed again) and re-render the changed
+//!    pages. When a change is *structural*, i.e. it touches something other
+//!    pages can show (title, summary, fields, slug, headings, the link
+//!    graph, a page appearing or disappearing), also render a bounded set of
+//!    the pages it reaches directly: its section, home, and the pages it
+//!    links to and from before and after the edit.
+//! 2. **The rest.** The outputs that look at the whole site (feeds, search,
+//!    generated overview pages, 404) and, after a structural change, every
+//!    page not re-rendered since: views such as related pages reach further
+//!    than direct links, so nothing cheaper is exact.
+//!
+//! A *body-only* edit (the text changes, nothing other pages can show)
+//! re-renders one page in step 1. Step 2 can be cancelled when a newer
+//! change arrives; what it did not redo stays marked stale and is redone by
+//! the next update. Pure: no IO, no clock; `serve` owns the loop.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+
+use crate::build::{self, Build, BuildOptions};
+use crate::config::Config;
+use crate::diagnostic::{self, Diagnostic};
+use crate::frontmatter::FieldValue;
+use crate::highlight::Highlighter;
+use crate::markdown::Body;
+use crate::page::{self, Page};
+use crate::render::Renderer;
+use crate::site::{PageId, Site};
+use crate::source::{SourceFile, Sources};
+
+/// How many pages besides the changed ones step 1 may re-render. The rest
+/// of a structural change's reach is done in step 2; this bound is what
+/// keeps an edit to a much-linked page fast.
+const NEIGHBOUR_BUDGET: usize = 24;
+
+/// How many stale pages step 2 renders between checks for cancellation.
+const CHUNK: usize = 256;
+
+/// One output file whose bytes are shared between successive builds, so
+/// that an update copies pointers, not pages.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SharedFile {
+    /// Path relative to the output directory, `/`-separated.
+    pub path: String,
+    /// Contents.
+    pub bytes: Arc<Vec<u8>>,
+}
+
+/// A whole built site: files sorted by path, diagnostics sorted. The same
+/// content as a [`Build`], with shared file contents.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Snapshot {
+    /// Output files, sorted by path.
+    pub files: Vec<SharedFile>,
+    /// Diagnostics, sorted by location.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Snapshot {
+    /// True when any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+impl From<Build> for Snapshot {
+    fn from(build: Build) -> Snapshot {
+        Snapshot {
+            files: build
+                .files
+                .into_iter()
+                .map(|f| SharedFile {
+                    path: f.path,
+                    bytes: Arc::new(f.bytes),
+                })
+                .collect(),
+            diagnostics: build.diagnostics,
+        }
+    }
+}
+
+/// The inputs of one update: the same as `build::build`'s.
+#[derive(Clone, Copy)]
+pub struct Inputs<'a> {
+    /// The site configuration.
+    pub config: &'a Config,
+    /// Everything read from disk.
+    pub sources: &'a Sources,
+    /// Compiled templates.
+    pub renderer: &'a Renderer,
+    /// Code highlighting.
+    pub highlighter: &'a Highlighter,
+    /// Build options.
+    pub options: &'a BuildOptions,
+}
+
+/// What an update did, for the terminal and the benchmark.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Stats {
+    /// Content files parsed again.
+    pub parsed: usize,
+    /// Pages rendered in step 1.
+    pub rendered_first: usize,
+    /// Pages rendered in step 2.
+    pub rendered_rest: usize,
+    /// Whether the change reached other pages.
+    pub structural: bool,
+}
+
+/// The cache between updates. Create one per configuration and theme
+/// templates: a change to either invalidates everything, so `serve` starts
+/// a new `Incremental` then.
+#[derive(Default)]
+pub struct Incremental {
+    parsed: HashMap<String, ParsedFile>,
+    rendered: HashMap<String, Rendered>,
+    assets: HashMap<String, Arc<Vec<u8>>>,
+    rest: Vec<SharedFile>,
+    rest_diags: Vec<Diagnostic>,
+    statics: Vec<SharedFile>,
+    previous: Previous,
+    epoch: u64,
+    structural_epoch: u64,
+    stats: Stats,
+}
+
+/// One content file as last parsed.
+struct ParsedFile {
+    bytes: Vec<u8>,
+    page: Option<Arc<Page>>,
+    diags: Vec<Diagnostic>,
+}
+
+/// One page as last rendered, keyed by its source path.
+struct Rendered {
+    /// The version of the page it was rendered from. Holding the `Arc`
+    /// keeps the pointer unique, so pointer equality means "same parse".
+    page: Arc<Page>,
+    /// When it was rendered; older than the last structural change means
+    /// stale.
+    epoch: u64,
+    output: Result<SharedFile, Diagnostic>,
+}
+
+/// The link graph of the previous update, to find the pages an edit
+/// reached before it (old neighbours).
+#[derive(Default)]
+struct Previous {
+    pages: Vec<Arc<Page>>,
+    edges: Vec<(PageId, PageId, String)>,
+}
+
+/// What changed between the previous site and this one.
+struct Changes {
+    /// Pages (new ids) whose parse changed or that are new.
+    changed: Vec<PageId>,
+    /// Pages whose rendering another page's change may have reached,
+    /// most important first.
+    reached: Vec<PageId>,
+    structural: bool,
+}
+
+impl Incremental {
+    /// An empty cache: the first update renders everything.
+    pub fn new() -> Incremental {
+        Incremental::default()
+    }
+
+    /// What the last update did.
+    pub fn stats(&self) -> &Stats {
+        &self.stats
+    }
+
+    /// Bring the cache up to date with `inputs`. Calls `on_pages` with the
+    /// step-1 snapshot (changed pages fresh, the rest as before), then does
+    /// step 2 and returns the complete snapshot, which equals
+    /// `build::build(inputs)`. Returns `None` when `cancelled` said so
+    /// during step 2; the next update then finishes the work.
+    pub fn update(
+        &mut self,
+        inputs: &Inputs<'_>,
+        on_pages: &mut dyn FnMut(&Snapshot),
+        cancelled: &dyn Fn() -> bool,
+    ) -> Option<Snapshot> {
+        self.epoch += 1;
+        self.stats = Stats::default();
+        let (pages, parse_diags) = self.parse(inputs);
+        let (site, site_diags) = Site::assemble(inputs.config, pages);
+        let changes = self.changes(&site);
+        let present: HashSet<&str> = site.pages.iter().map(|p| p.source.as_str()).collect();
+        self.rendered
+            .retain(|source, _| present.contains(source.as_str()));
+        self.stats.structural = changes.structural;
+        if changes.structural {
+            self.structural_epoch = self.epoch;
+        }
+        let mut first = changes.changed.clone();
+        first.extend(changes.reached.iter().take(NEIGHBOUR_BUDGET));
+        self.stats.rendered_first = self.render(inputs.renderer, &site, &first);
+        self.previous = Previous {
+            pages: site.pages.clone(),
+            edges: site
+                .edges
+                .iter()
+                .map(|e| (e.source, e.target, e.field.clone()))
+                .collect(),
+        };
+        self.update_assets(inputs.sources);
+        let base = Base {
+            sources: inputs.sources,
+            statics: self.statics(inputs.renderer),
+            parse_diags: &parse_diags,
+            site_diags: &site_diags,
+        };
+        on_pages(&self.snapshot(&base, &site));
+
+        let stale: Vec<PageId> = (0..site.pages.len())
+            .filter(|&id| !self.is_fresh(&site, id))
+            .collect();
+        for chunk in stale.chunks(CHUNK) {
+            if cancelled() {
+                return None;
+            }
+            self.stats.rendered_rest += self.render(inputs.renderer, &site, chunk);
+        }
+        if cancelled() {
+            return None;
+        }
+        let (rest, mut rest_diags) = inputs.renderer.render_rest(&site);
+        let mut rest: Vec<SharedFile> = rest
+            .into_iter()
+            .map(|f| SharedFile {
+                path: f.path,
+                bytes: Arc::new(f.bytes),
+            })
+            .collect();
+        rest.extend(
+            build::site_files(&site, inputs.renderer, &mut rest_diags)
+                .into_iter()
+                .map(|f| SharedFile {
+                    path: f.path,
+                    bytes: Arc::new(f.bytes),
+                }),
+        );
+        self.rest = rest;
+        self.rest_diags = rest_diags;
+        Some(self.snapshot(&base, &site))
+    }
+
+    /// Parse what changed; return this update's pages (drafts filtered as
+    /// `build` does) and every file's parse diagnostics.
+    fn parse(&mut self, inputs: &Inputs<'_>) -> (Vec<Arc<Page>>, Vec<Diagnostic>) {
+        let markdown: Vec<&SourceFile> = inputs
+            .sources
+            .content
+            .iter()
+            .filter(|f| f.path.ends_with(".md"))
+            .collect();
+        let present: HashSet<&str> = markdown.iter().map(|f| f.path.as_str()).collect();
+        self.parsed
+            .retain(|path, _| present.contains(path.as_str()));
+        let parsed = &self.parsed;
+        let todo: Vec<&SourceFile> = markdown
+            .par_iter()
+            .filter(|f| parsed.get(&f.path).is_none_or(|p| p.bytes != f.bytes))
+            .copied()
+            .collect();
+        self.stats.parsed = todo.len();
+        let fresh: Vec<(String, ParsedFile)> = todo
+            .par_iter()
+            .map(|f| {
+                let (page, diags) = page::parse(f, inputs.config, inputs.highlighter);
+                let entry = ParsedFile {
+                    bytes: f.bytes.clone(),
+                    page: page.map(Arc::new),
+                    diags,
+                };
+                (f.path.clone(), entry)
+            })
+            .collect();
+        self.parsed.extend(fresh);
+        let mut pages = Vec::with_capacity(markdown.len());
+        let mut diags = Vec::new();
+        for f in &markdown {
+            let Some(p) = self.parsed.get(&f.path) else {
+                continue;
+            };
+            diags.extend(p.diags.iter().cloned());
+            pages.extend(
+                p.page
+                    .as_ref()
+                    .filter(|page| inputs.options.drafts || !page.draft)
+                    .cloned(),
+            );
+        }
+        (pages, diags)
+    }
+
+    /// Compare the new site with what was rendered and the previous graph.
+    fn changes(&mut self, site: &Site<'_>) -> Changes {
+        let mut structural = false;
+        let mut changed = Vec::new();
+        for (id, page) in site.pages.iter().enumerate() {
+            match self.rendered.get_mut(&page.source) {
+                Some(r) if Arc::ptr_eq(&r.page, page) => {}
+                // Section and home pages without an `_index.md` are made
+                // anew by every assembly; equal is as good as the same.
+                Some(r) if same_page(&r.page, page) => r.page = Arc::clone(page),
+                Some(r) => {
+                    structural |= !same_outside(&r.page, page);
+                    changed.push(id);
+                }
+                None => {
+                    structural = true;
+                    changed.push(id);
+                }
+            }
+        }
+        let present: HashSet<&str> = site.pages.iter().map(|p| p.source.as_str()).collect();
+        // A page that disappeared changes its old neighbours' backlinks.
+        let removed: Vec<&str> = self
+            .previous
+            .pages
+            .iter()
+            .map(|p| p.source.as_str())
+            .filter(|s| !present.contains(s))
+            .collect();
+        structural |= !removed.is_empty();
+        let edge_ends = self.edge_changes(site);
+        structural |= !edge_ends.is_empty();
+        if !structural {
+            return Changes {
+                changed,
+                reached: Vec::new(),
+                structural,
+            };
+        }
+        let reached = self.reached(site, &changed, &removed, edge_ends);
+        Changes {
+            changed,
+            reached,
+            structural,
+        }
+    }
+
+    /// Pages (new ids) at either end of an edge that was added or removed.
+    fn edge_changes(&self, site: &Site<'_>) -> Vec<PageId> {
+        let old = &self.previous;
+        type Key<'k> = (&'k str, &'k str, &'k str);
+        fn key_old<'k>(old: &'k Previous, e: &'k (PageId, PageId, String)) -> Key<'k> {
+            (&old.pages[e.0].path, &old.pages[e.1].path, &e.2)
+        }
+        fn key_new<'k>(site: &'k Site<'_>, e: &'k crate::site::Edge) -> Key<'k> {
+            (
+                &site.pages[e.source].path,
+                &site.pages[e.target].path,
+                &e.field,
+            )
+        }
+        let mut ends: Vec<&str> = Vec::new();
+        // Both edge lists are sorted by (source, target, field) ids, and ids
+        // follow URL order, so a merge finds the differences in one pass.
+        let (mut i, mut j) = (0, 0);
+        while i < old.edges.len() || j < site.edges.len() {
+            let a = old.edges.get(i).map(|e| key_old(old, e));
+            let b = site.edges.get(j).map(|e| key_new(site, e));
+            match (a, b) {
+                (Some(a), Some(b)) if a == b => {
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if a < b => {
+                    ends.extend([a.0, a.1]);
+                    i += 1;
+                }
+                (Some(a), None) => {
+                    ends.extend([a.0, a.1]);
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    ends.extend([b.0, b.1]);
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        let mut ids: Vec<PageId> = ends
+            .into_iter()
+            .filter_map(|path| site.page_by_path(path))
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        ids
+    }
+
+    /// The pages a structural change reaches directly, most visible first:
+    /// sections and home, then both ends of changed edges, then the old and
+    /// new neighbours of changed and removed pages.
+    fn reached(
+        &self,
+        site: &Site<'_>,
+        changed: &[PageId],
+        removed: &[&str],
+        edge_ends: Vec<PageId>,
+    ) -> Vec<PageId> {
+        let mut out: Vec<PageId> = Vec::new();
+        let mut seen: HashSet<PageId> = changed.iter().copied().collect();
+        let mut push = |id: PageId, out: &mut Vec<PageId>| {
+            if seen.insert(id) {
+                out.push(id);
+            }
+        };
+        let old_index: HashMap<&str, PageId> = self
+            .previous
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(i, p)| (p.source.as_str(), i))
+            .collect();
+        let section_of = |p: &Page| {
+            p.kind
+                .as_deref()
+                .and_then(|k| site.config.kind(k))
+                .and_then(|k| site.page_by_path(&format!("{}/", k.section)))
+        };
+        for &id in changed {
+            let page = &site.pages[id];
+            if let Some(s) = section_of(page) {
+                push(s, &mut out);
+            }
+            if let Some(old) = self.rendered.get(&page.source) {
+                if let Some(s) = section_of(&old.page) {
+                    push(s, &mut out);
+                }
+            }
+        }
+        if let Some(home) = site.page_by_path("") {
+            push(home, &mut out);
+        }
+        for id in edge_ends {
+            push(id, &mut out);
+        }
+        let mut old_ids: Vec<PageId> = changed
+            .iter()
+            .filter_map(|&id| old_index.get(site.pages[id].source.as_str()).copied())
+            .collect();
+        old_ids.extend(removed.iter().filter_map(|s| old_index.get(s).copied()));
+        let old_ids: HashSet<PageId> = old_ids.into_iter().collect();
+        for (s, t, _) in &self.previous.edges {
+            for (from, to) in [(s, t), (t, s)] {
+                if old_ids.contains(from) {
+                    let path = &self.previous.pages[*to].path;
+                    if let Some(id) = site.page_by_path(path) {
+                        push(id, &mut out);
+                    }
+                }
+            }
+        }
+        let new_ids: HashSet<PageId> = changed.iter().copied().collect();
+        for e in &site.edges {
+            if new_ids.contains(&e.source) {
+                push(e.target, &mut out);
+            }
+            if new_ids.contains(&e.target) {
+                push(e.source, &mut out);
+            }
+        }
+        out
+    }
+
+    /// Render `ids` and remember the results; returns how many.
+    fn render(&mut self, renderer: &Renderer, site: &Site<'_>, ids: &[PageId]) -> usize {
+        let outputs = renderer.render_pages(site, ids);
+        for (&id, output) in ids.iter().zip(outputs) {
+            let page = &site.pages[id];
+            let output = output.map(|f| SharedFile {
+                path: f.path,
+                bytes: Arc::new(f.bytes),
+            });
+            self.rendered.insert(
+                page.source.clone(),
+                Rendered {
+                    page: Arc::clone(page),
+                    epoch: self.epoch,
+                    output,
+                },
+            );
+        }
+        ids.len()
+    }
+
+    fn is_fresh(&self, site: &Site<'_>, id: PageId) -> bool {
+        let page = &site.pages[id];
+        self.rendered
+            .get(&page.source)
+            .is_some_and(|r| Arc::ptr_eq(&r.page, page) && r.epoch >= self.structural_epoch)
+    }
+
+    /// The theme's static files, sharing bytes with the previous update's
+    /// when unchanged.
+    fn statics(&mut self, renderer: &Renderer) -> Vec<SharedFile> {
+        let files: Vec<SharedFile> = renderer
+            .static_files()
+            .into_iter()
+            .map(|f| {
+                let bytes = match self.statics.iter().find(|s| s.path == f.path) {
+                    Some(s) if *s.bytes == f.bytes => Arc::clone(&s.bytes),
+                    _ => Arc::new(f.bytes),
+                };
+                SharedFile {
+                    path: f.path,
+                    bytes,
+                }
+            })
+            .collect();
+        self.statics.clone_from(&files);
+        files
+    }
+
+    /// Share the bytes of unchanged content assets between updates.
+    fn update_assets(&mut self, sources: &Sources) {
+        let mut next = HashMap::new();
+        for f in sources.content.iter().filter(|f| !f.path.ends_with(".md")) {
+            let bytes = match self.assets.remove(&f.path) {
+                Some(b) if *b == f.bytes => b,
+                _ => Arc::new(f.bytes.clone()),
+            };
+            next.insert(f.path.clone(), bytes);
+        }
+        self.assets = next;
+    }
+
+    /// Everything as it stands now, in `build::build`'s order and form.
+    fn snapshot(&self, base: &Base<'_>, site: &Site<'_>) -> Snapshot {
+        let mut diags = base.sources.diagnostics.clone();
+        diags.extend(base.parse_diags.iter().cloned());
+        diags.extend(base.site_diags.iter().cloned());
+        let mut files = Vec::with_capacity(site.pages.len() + self.rest.len());
+        for page in &site.pages {
+            match self.rendered.get(&page.source).map(|r| &r.output) {
+                Some(Ok(f)) => files.push(f.clone()),
+                Some(Err(d)) => diags.push(d.clone()),
+                // Every page is rendered in step 1 or 2 before it is shown;
+                // a page without a render yet is one step 2 will add.
+                None => {}
+            }
+        }
+        files.extend(self.rest.iter().cloned());
+        diags.extend(self.rest_diags.iter().cloned());
+        // The theme's static files come straight from the renderer, so a
+        // stylesheet edit shows in step 1 without waiting for search.
+        files.extend(base.statics.iter().map(|f| SharedFile {
+            path: f.path.clone(),
+            bytes: Arc::clone(&f.bytes),
+        }));
+        for f in base
+            .sources
+            .content
+            .iter()
+            .filter(|f| !f.path.ends_with(".md"))
+        {
+            if let (Some(path), Some(bytes)) =
+                (build::asset_path(&f.path), self.assets.get(&f.path))
+            {
+                files.push(SharedFile {
+                    path: path.to_string(),
+                    bytes: Arc::clone(bytes),
+                });
+            }
+        }
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        build::check_output_clashes(files.iter().map(|f| f.path.as_str()), &mut diags);
+        diagnostic::sort(&mut diags);
+        Snapshot {
+            files,
+            diagnostics: diags,
+        }
+    }
+}
+
+/// The parts of an update that the snapshot needs besides the cache.
+struct Base<'a> {
+    sources: &'a Sources,
+    statics: Vec<SharedFile>,
+    parse_diags: &'a [Diagnostic],
+    site_diags: &'a [Diagnostic],
+}
+
+/// True when two versions of a page look the same from any *other* page:
+/// everything but the rendered body and positions, which only the page
+/// itself and its diagnostics use. Exhaustive on purpose: a new field of
+/// `Page` or `Body` does not compile until it is sorted in here.
+fn same_outside(a: &Page, b: &Page) -> bool {
+    let Page {
+        source,
+        role,
+        kind,
+        slug,
+        slug_loc: _,
+        path,
+        title,
+        summary,
+        date,
+        updated,
+        draft,
+        weight,
+        aliases,
+        fields,
+        body:
+            Body {
+                html: _,
+                links: _,
+                headings,
+                text: _,
+            },
+    } = a;
+    let headings_b = &b.body.headings;
+    *source == b.source
+        && *role == b.role
+        && *kind == b.kind
+        && *slug == b.slug
+        && *path == b.path
+        && *title == b.title
+        && *summary == b.summary
+        && *date == b.date
+        && *updated == b.updated
+        && *draft == b.draft
+        && *weight == b.weight
+        && aliases.len() == b.aliases.len()
+        && aliases.iter().zip(&b.aliases).all(|(x, y)| x.0 == y.0)
+        && headings.len() == headings_b.len()
+        && headings
+            .iter()
+            .zip(headings_b)
+            .all(|(x, y)| x.level == y.level && x.id == y.id && x.text == y.text)
+        && fields.len() == b.fields.len()
+        && fields
+            .iter()
+            .zip(&b.fields)
+            .all(|(x, y)| x.0 == y.0 && same_value(&x.1, &y.1))
+}
+
+/// True when two versions of a page render the same: the same outside
+/// and the same body.
+fn same_page(a: &Page, b: &Page) -> bool {
+    same_outside(a, b)
+        && a.body.html == b.body.html
+        && a.body.text == b.body.text
+        && a.body.links.len() == b.body.links.len()
+        && a.body
+            .links
+            .iter()
+            .zip(&b.body.links)
+            .all(|(x, y)| x.target == y.target && x.anchor == y.anchor)
+}
+
+/// Field values compared without their source positions.
+fn same_value(a: &FieldValue, b: &FieldValue) -> bool {
+    match (a, b) {
+        (FieldValue::Refs(x), FieldValue::Refs(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(r, s)| r.slug == s.slug)
+        }
+        _ => a == b,
+    }
+}
