@@ -19,10 +19,18 @@ use vakwerk::theme::Theme;
 use vakwerk::{BuildOptions, fs, page, search};
 
 fn main() {
-    let dir = std::env::args()
-        .skip(1)
-        .find(|a| !a.starts_with("--"))
-        .expect("usage: cargo bench --bench search -- SITE_DIR");
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let dir = args
+        .iter()
+        .find(|a| Path::new(a).join("site.yaml").exists())
+        .expect("usage: cargo bench --bench search -- SITE_DIR [--index-only] [--out DIR]")
+        .clone();
+    let index_only = args.iter().any(|a| a == "--index-only");
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(std::path::PathBuf::from);
     let root = fs::site_root(Path::new(&dir)).expect("site root");
     let config = fs::load_config(&root).expect("site.yaml");
     let sources = fs::load_sources(&root, &config).expect("sources");
@@ -30,14 +38,24 @@ fn main() {
     let highlighter = Highlighter::new();
 
     let t = Instant::now();
-    let built = vakwerk::build(&config, &sources, &renderer, &highlighter, &BuildOptions::default());
+    let built = if index_only {
+        None
+    } else {
+        Some(vakwerk::build(
+            &config,
+            &sources,
+            &renderer,
+            &highlighter,
+            &BuildOptions::default(),
+        ))
+    };
     let total = t.elapsed();
 
     let pages: Vec<_> = sources
         .content
         .par_iter()
         .filter(|f| f.path.ends_with(".md"))
-        .filter_map(|f| page::parse(f, &config, &highlighter).0.map(std::sync::Arc::new))
+        .filter_map(|f| page::parse(f, &config, &highlighter).0)
         .collect();
     let (site, _) = Site::assemble(&config, pages);
     let t = Instant::now();
@@ -54,13 +72,21 @@ fn main() {
             .sum()
     };
     println!("pages            {}", site.pages.len());
-    println!("build (in memory) {:.2} s", total.as_secs_f64());
+    if built.is_some() {
+        println!("build (in memory) {:.2} s", total.as_secs_f64());
+        println!(
+            "index            {:.2} s = {:.1} % of the build",
+            index_time.as_secs_f64(),
+            100.0 * index_time.as_secs_f64() / total.as_secs_f64()
+        );
+    } else {
+        println!("index            {:.2} s", index_time.as_secs_f64());
+    }
     println!(
-        "index            {:.2} s = {:.1} % of the build",
-        index_time.as_secs_f64(),
-        100.0 * index_time.as_secs_f64() / total.as_secs_f64()
+        "index files      {} ({:.1} MB)",
+        index.len(),
+        bytes as f64 / 1e6
     );
-    println!("index files      {} ({:.1} MB)", index.len(), bytes as f64 / 1e6);
     println!(
         "  term shards    {} ({:.1} MB)",
         count("search/t/"),
@@ -76,6 +102,24 @@ fn main() {
         count("search/f/"),
         size("search/f/") as f64 / 1e6
     );
-    println!("  facets + meta  {:.1} KB", (size("search/facets") + size("search/meta")) as f64 / 1e3);
-    println!("output files     {}", built.files.len());
+    println!(
+        "  facets + meta  {:.1} KB",
+        (size("search/facets") + size("search/meta")) as f64 / 1e3
+    );
+    if let Some(b) = &built {
+        println!("output files     {}", b.files.len());
+    }
+    // `--out DIR`: write just what search needs (the index, the /zoeken/
+    // page and the theme's static files), for the browser measurement.
+    if let Some(out) = out {
+        let mut diags = Vec::new();
+        let mut files = index;
+        files.extend(renderer.search_page(&site, &mut diags));
+        files.extend(renderer.static_files());
+        for f in files {
+            let path = out.join(&f.path);
+            std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+            std::fs::write(&path, &f.bytes).expect("write");
+        }
+    }
 }
