@@ -42,6 +42,10 @@ pub(super) struct Index {
     others: Vec<BTreeSet<PageId>>,
     facet_users: HashMap<PageId, Vec<PageId>>,
     other_users: HashMap<PageId, Vec<PageId>>,
+    /// Each page's place in (natural title, path) order, computed once:
+    /// ranking then compares integers instead of titles, which on a
+    /// 10,000-page site is the difference between seconds and minutes.
+    title_rank: Vec<usize>,
 }
 
 impl Index {
@@ -77,6 +81,15 @@ impl Index {
             ix.facets.push(facets);
             ix.others.push(others);
         }
+        let mut order: Vec<PageId> = (0..site.pages.len()).collect();
+        order.sort_by(|&a, &b| {
+            natural_cmp(&site.pages[a].title, &site.pages[b].title)
+                .then_with(|| site.pages[a].path.cmp(&site.pages[b].path))
+        });
+        ix.title_rank = vec![0; order.len()];
+        for (rank, id) in order.into_iter().enumerate() {
+            ix.title_rank[id] = rank;
+        }
         ix
     }
 }
@@ -104,11 +117,16 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
     // its fields; repeating them as "related" would crowd out real peers.
     scores.retain(|q, _| !facets.contains(q));
     let mut ranked: Vec<(PageId, (usize, usize))> = scores.into_iter().collect();
-    ranked.sort_by(|(a, sa), (b, sb)| {
+    let order = |(a, sa): &(PageId, (usize, usize)), (b, sb): &(PageId, (usize, usize))| {
         sb.cmp(sa)
-            .then_with(|| natural_cmp(&site.pages[*a].title, &site.pages[*b].title))
-            .then_with(|| site.pages[*a].path.cmp(&site.pages[*b].path))
-    });
+            .then_with(|| ix.title_rank[*a].cmp(&ix.title_rank[*b]))
+    };
+    // Only the best LIMIT are shown: select them, then sort just those.
+    if ranked.len() > LIMIT {
+        ranked.select_nth_unstable_by(LIMIT, order);
+        ranked.truncate(LIMIT);
+    }
+    ranked.sort_by(order);
     ranked
         .into_iter()
         .take(LIMIT)
