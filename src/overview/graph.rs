@@ -88,8 +88,8 @@ pub fn neighbourhood(site: &Site<'_>, id: PageId, strings: &Strings) -> Option<N
     let title = &site.pages[id].title;
     let summary = s(strings, "graph_summary")
         .replace("{title}", title)
-        .replace("{out}", &outgoing.len().to_string())
-        .replace("{in}", &incoming.len().to_string());
+        .replace("{out}", &pages(outgoing.len(), strings))
+        .replace("{in}", &pages(incoming.len(), strings));
     Some(Neighbourhood {
         svg: draw(site, title, &left, &right, strings),
         summary,
@@ -97,6 +97,12 @@ pub fn neighbourhood(site: &Site<'_>, id: PageId, strings: &Strings) -> Option<N
         outgoing: outgoing.len(),
         incoming: incoming.len(),
     })
+}
+
+/// `1 pagina`, `3 pagina's`.
+fn pages(n: usize, strings: &Strings) -> String {
+    let key = if n == 1 { "pages_one" } else { "pages_many" };
+    s(strings, key).replace("{n}", &n.to_string())
 }
 
 /// Deduplicated, by kind (schema order) and then title.

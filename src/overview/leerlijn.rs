@@ -36,6 +36,9 @@ pub struct Leerlijn {
     pub pack_url: String,
     /// Distinct pages referred to in all weeks.
     pub page_count: usize,
+    /// Sections with a reflection question: the weeks proper (other `##`
+    /// sections, such as "how to use this course", are shown but not counted).
+    pub week_count: usize,
 }
 
 /// One week (one `##` section).
@@ -109,6 +112,7 @@ pub fn leerlijn(site: &Site<'_>, id: PageId) -> Option<Leerlijn> {
         content: fill_links(site, id, &enrich(site, id, html)),
         pack_url: format!("{}{PACK_DIR}", crate::render::url(site, &page.path)),
         page_count,
+        week_count: weeks.iter().filter(|w| !w.question.is_empty()).count(),
         weeks,
     })
 }

@@ -9,6 +9,7 @@ mod build;
 mod cli;
 mod diagnostics;
 mod links;
+mod reader;
 mod search;
 mod support;
 mod serve;
