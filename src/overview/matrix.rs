@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use super::{Link, NIVEAU_KIND, SDG_KIND, Strings, kind_index, pages_of, s, short_title};
-use crate::config::FieldType;
+use crate::config::{FieldType, Kind};
 use crate::frontmatter::FieldValue;
 use crate::site::{BODY_FIELD, PageId, Site};
 use crate::slug::slugify;
@@ -52,7 +52,7 @@ pub struct Tile {
 /// A number of pages of one kind.
 #[derive(Serialize, Clone, Debug)]
 pub struct Count {
-    /// The kind's plural label.
+    /// The kind's label, plural unless the count is one.
     pub label: String,
     /// How many.
     pub count: usize,
@@ -135,7 +135,7 @@ fn referrers_by_kind(site: &Site<'_>, id: PageId) -> Vec<Count> {
         .filter(|(_, f)| f != BODY_FIELD)
         .map(|(p, _)| *p)
         .collect();
-    let mut by_kind: BTreeMap<usize, Count> = BTreeMap::new();
+    let mut by_kind: BTreeMap<usize, (&Kind, usize)> = BTreeMap::new();
     for p in sources {
         let Some(kind) = site.pages[p]
             .kind
@@ -144,15 +144,20 @@ fn referrers_by_kind(site: &Site<'_>, id: PageId) -> Vec<Count> {
         else {
             continue;
         };
-        by_kind
-            .entry(kind_index(site, p))
-            .or_insert_with(|| Count {
-                label: kind.plural.clone(),
-                count: 0,
-            })
-            .count += 1;
+        by_kind.entry(kind_index(site, p)).or_insert((kind, 0)).1 += 1;
     }
-    by_kind.into_values().collect()
+    by_kind
+        .into_values()
+        .map(|(kind, count)| Count {
+            label: if count == 1 {
+                &kind.label
+            } else {
+                &kind.plural
+            }
+            .clone(),
+            count,
+        })
+        .collect()
 }
 
 fn matrices(site: &Site<'_>, strings: &Strings) -> Vec<Matrix> {

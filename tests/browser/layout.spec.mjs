@@ -30,7 +30,7 @@ for (const [name, url] of pageTypes(site)) {
           .map((el) => `${el.tagName.toLowerCase()}.${el.className}`);
         return { scroll: doc.scrollWidth, client: doc.clientWidth, wide };
       });
-      if (shots) await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), fullPage: w === 360 && name !== 'overview' });
+      if (shots) await page.screenshot({ path: path.join(shots, `${name}-${w}.png`), });
       await page.close();
       assert(scroll <= client, `scrollWidth ${scroll} > ${client}: ${wide.join(', ')}`);
     });
