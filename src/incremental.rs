@@ -18,11 +18,14 @@
 //!    than direct links, so nothing cheaper is exact.
 //!
 //! A *body-only* edit (the text changes, nothing other pages can show)
-//! re-renders one page in step 1. Step 2 can be cancelled when a newer
+//! re-renders one page in step 1, and when the caller says which files
+//! changed it takes a fast path that does not even re-assemble the site:
+//! the previous site with the one page swapped is exactly what assembly
+//! would give, so the edited page is back in milliseconds on any site. Step 2 can be cancelled when a newer
 //! change arrives; what it did not redo stays marked stale and is redone by
 //! the next update. Pure: no IO, no clock; `serve` owns the loop.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -35,7 +38,7 @@ use crate::highlight::Highlighter;
 use crate::markdown::Body;
 use crate::page::{self, Page};
 use crate::render::Renderer;
-use crate::site::{PageId, Site};
+use crate::site::{Edge, PageId, Site, Target};
 use crate::source::{SourceFile, Sources};
 
 /// How many pages besides the changed ones step 1 may re-render. The rest
@@ -102,6 +105,10 @@ pub struct Inputs<'a> {
     pub highlighter: &'a Highlighter,
     /// Build options.
     pub options: &'a BuildOptions,
+    /// The content files that may have changed since the previous update
+    /// (`None`: unknown, compare everything). Lets an update skip
+    /// comparing every file, and take the fast path for a body-only edit.
+    pub changed: Option<&'a [String]>,
 }
 
 /// What an update did, for the terminal and the benchmark.
@@ -115,6 +122,8 @@ pub struct Stats {
     pub rendered_rest: usize,
     /// Whether the change reached other pages.
     pub structural: bool,
+    /// Whether step 1 took the fast path (no re-assembly).
+    pub fast: bool,
 }
 
 /// The cache between updates. Create one per configuration and theme
@@ -129,6 +138,12 @@ pub struct Incremental {
     rest_diags: Vec<Diagnostic>,
     statics: Vec<SharedFile>,
     previous: Previous,
+    /// The last assembled site, in parts (a `Site` borrows its config).
+    parts: Option<SiteParts>,
+    /// Page ids of `parts` by source path.
+    by_source: HashMap<String, PageId>,
+    /// The last snapshot handed out.
+    last: Option<Snapshot>,
     epoch: u64,
     structural_epoch: u64,
     stats: Stats,
@@ -158,6 +173,54 @@ struct Rendered {
 struct Previous {
     pages: Vec<Arc<Page>>,
     edges: Vec<(PageId, PageId, String)>,
+}
+
+/// The owned contents of a `Site`, kept between updates.
+struct SiteParts {
+    pages: Vec<Arc<Page>>,
+    links: Vec<Vec<Option<Target>>>,
+    refs: Vec<BTreeMap<String, Vec<PageId>>>,
+    edges: Vec<Edge>,
+    incoming: Vec<Vec<(PageId, String)>>,
+}
+
+impl SiteParts {
+    fn from_site(site: Site<'_>) -> SiteParts {
+        // Exhaustive, so a new field of `Site` is not silently dropped.
+        let Site {
+            config: _,
+            pages,
+            links,
+            refs,
+            edges,
+            incoming,
+        } = site;
+        SiteParts {
+            pages,
+            links,
+            refs,
+            edges,
+            incoming,
+        }
+    }
+
+    fn into_site(self, config: &Config) -> Site<'_> {
+        let SiteParts {
+            pages,
+            links,
+            refs,
+            edges,
+            incoming,
+        } = self;
+        Site {
+            config,
+            pages,
+            links,
+            refs,
+            edges,
+            incoming,
+        }
+    }
 }
 
 /// What changed between the previous site and this one.
@@ -194,6 +257,12 @@ impl Incremental {
     ) -> Option<Snapshot> {
         self.epoch += 1;
         self.stats = Stats::default();
+        let fast = self.fast(inputs);
+        if let Some(snapshot) = &fast {
+            self.stats.fast = true;
+            on_pages(snapshot);
+            self.last = fast;
+        }
         let (pages, parse_diags) = self.parse(inputs);
         let (site, site_diags) = Site::assemble(inputs.config, pages);
         let changes = self.changes(&site);
@@ -206,7 +275,8 @@ impl Incremental {
         }
         let mut first = changes.changed.clone();
         first.extend(changes.reached.iter().take(NEIGHBOUR_BUDGET));
-        self.stats.rendered_first = self.render(inputs.renderer, &site, &first);
+        // After the fast path this finds nothing left to render.
+        self.stats.rendered_first += self.render(inputs.renderer, &site, &first);
         self.previous = Previous {
             pages: site.pages.clone(),
             edges: site
@@ -222,18 +292,24 @@ impl Incremental {
             parse_diags: &parse_diags,
             site_diags: &site_diags,
         };
-        on_pages(&self.snapshot(&base, &site));
+        if !self.stats.fast {
+            let snapshot = self.snapshot(&base, &site);
+            on_pages(&snapshot);
+            self.last = Some(snapshot);
+        }
 
         let stale: Vec<PageId> = (0..site.pages.len())
             .filter(|&id| !self.is_fresh(&site, id))
             .collect();
         for chunk in stale.chunks(CHUNK) {
             if cancelled() {
+                self.keep(site);
                 return None;
             }
             self.stats.rendered_rest += self.render(inputs.renderer, &site, chunk);
         }
         if cancelled() {
+            self.keep(site);
             return None;
         }
         let (rest, mut rest_diags) = inputs.renderer.render_rest(&site);
@@ -254,7 +330,109 @@ impl Incremental {
         );
         self.rest = rest;
         self.rest_diags = rest_diags;
-        Some(self.snapshot(&base, &site))
+        let snapshot = self.snapshot(&base, &site);
+        self.last = Some(snapshot.clone());
+        self.keep(site);
+        Some(snapshot)
+    }
+
+    /// Keep the assembled site for the next update's fast path.
+    fn keep(&mut self, site: Site<'_>) {
+        self.by_source = site
+            .pages
+            .iter()
+            .enumerate()
+            .map(|(id, p)| (p.source.clone(), id))
+            .collect();
+        self.parts = Some(SiteParts::from_site(site));
+    }
+
+    /// Step 1 for body-only edits of files the caller named: swap the new
+    /// versions into the previous site and render just them. `None` when
+    /// any condition fails; the normal path then does the work. The
+    /// result differs from the normal step 1 only in diagnostics, which
+    /// the fast path requires to be absent for these files.
+    fn fast(&mut self, inputs: &Inputs<'_>) -> Option<Snapshot> {
+        let changed = inputs.changed.filter(|c| !c.is_empty())?;
+        let parts = self.parts.as_ref()?;
+        let last = self.last.as_ref()?;
+        let mut work: Vec<(PageId, &SourceFile, Arc<Page>)> = Vec::new();
+        for path in changed {
+            if !path.ends_with(".md") {
+                return None;
+            }
+            let at = inputs
+                .sources
+                .content
+                .binary_search_by(|f| f.path.as_str().cmp(path))
+                .ok()?;
+            let file = &inputs.sources.content[at];
+            let old = self.parsed.get(path)?;
+            if old.bytes == file.bytes {
+                continue;
+            }
+            let old_page = old.page.as_ref()?;
+            let &id = self.by_source.get(path)?;
+            if !old.diags.is_empty() || !Arc::ptr_eq(&parts.pages[id], old_page) {
+                return None;
+            }
+            let (page, diags) = page::parse(file, inputs.config, inputs.highlighter);
+            let page = page?;
+            if !diags.is_empty()
+                || page.draft != old_page.draft
+                || !same_page_links(old_page, &page)
+            {
+                return None;
+            }
+            work.push((id, file, Arc::new(page)));
+        }
+        if work.is_empty()
+            || last
+                .diagnostics
+                .iter()
+                .any(|d| work.iter().any(|w| w.1.path == d.file))
+        {
+            return None;
+        }
+        let mut snapshot = last.clone();
+        let mut parts = self.parts.take()?;
+        for (id, file, page) in &work {
+            parts.pages[*id] = Arc::clone(page);
+            self.parsed.insert(
+                file.path.clone(),
+                ParsedFile {
+                    bytes: file.bytes.clone(),
+                    page: Some(Arc::clone(page)),
+                    diags: Vec::new(),
+                },
+            );
+        }
+        let site = parts.into_site(inputs.config);
+        let ids: Vec<PageId> = work.iter().map(|w| w.0).collect();
+        let outputs = inputs.renderer.render_pages(&site, &ids);
+        self.parts = Some(SiteParts::from_site(site));
+        for ((_, file, page), output) in work.iter().zip(outputs) {
+            let f = output.ok()?;
+            let at = snapshot
+                .files
+                .binary_search_by(|s| s.path.as_str().cmp(&f.path))
+                .ok()?;
+            let bytes = Arc::new(f.bytes);
+            snapshot.files[at].bytes = Arc::clone(&bytes);
+            self.rendered.insert(
+                file.path.clone(),
+                Rendered {
+                    page: Arc::clone(page),
+                    epoch: self.epoch,
+                    output: Ok(SharedFile {
+                        path: f.path,
+                        bytes,
+                    }),
+                },
+            );
+        }
+        self.stats.rendered_first = work.len();
+        Some(snapshot)
     }
 
     /// Parse what changed; return this update's pages (drafts filtered as
@@ -266,15 +444,40 @@ impl Incremental {
             .iter()
             .filter(|f| f.path.ends_with(".md"))
             .collect();
-        let present: HashSet<&str> = markdown.iter().map(|f| f.path.as_str()).collect();
-        self.parsed
-            .retain(|path, _| present.contains(path.as_str()));
-        let parsed = &self.parsed;
-        let todo: Vec<&SourceFile> = markdown
-            .par_iter()
-            .filter(|f| parsed.get(&f.path).is_none_or(|p| p.bytes != f.bytes))
-            .copied()
-            .collect();
+        // A fresh cache knows nothing, so a hint is no use to it.
+        let hint = inputs.changed.filter(|_| !self.parsed.is_empty());
+        let todo: Vec<&SourceFile> = match hint {
+            Some(paths) => {
+                let mut todo = Vec::new();
+                for path in paths {
+                    match inputs
+                        .sources
+                        .content
+                        .binary_search_by(|f| f.path.as_str().cmp(path))
+                    {
+                        Ok(i) if path.ends_with(".md") => todo.push(&inputs.sources.content[i]),
+                        Ok(_) => {}
+                        Err(_) => {
+                            self.parsed.remove(path);
+                        }
+                    }
+                }
+                let parsed = &self.parsed;
+                todo.retain(|f| parsed.get(&f.path).is_none_or(|p| p.bytes != f.bytes));
+                todo
+            }
+            None => {
+                let present: HashSet<&str> = markdown.iter().map(|f| f.path.as_str()).collect();
+                self.parsed
+                    .retain(|path, _| present.contains(path.as_str()));
+                let parsed = &self.parsed;
+                markdown
+                    .par_iter()
+                    .filter(|f| parsed.get(&f.path).is_none_or(|p| p.bytes != f.bytes))
+                    .copied()
+                    .collect()
+            }
+        };
         self.stats.parsed = todo.len();
         let fresh: Vec<(String, ParsedFile)> = todo
             .par_iter()
@@ -653,9 +856,13 @@ fn same_outside(a: &Page, b: &Page) -> bool {
 /// True when two versions of a page render the same: the same outside
 /// and the same body.
 fn same_page(a: &Page, b: &Page) -> bool {
+    same_page_links(a, b) && a.body.html == b.body.html && a.body.text == b.body.text
+}
+
+/// The same outside, and links to the same places: assembling the site
+/// again would resolve everything exactly as before.
+fn same_page_links(a: &Page, b: &Page) -> bool {
     same_outside(a, b)
-        && a.body.html == b.body.html
-        && a.body.text == b.body.text
         && a.body.links.len() == b.body.links.len()
         && a.body
             .links

@@ -82,9 +82,11 @@ impl Index {
             ix.others.push(others);
         }
         let mut order: Vec<PageId> = (0..site.pages.len()).collect();
-        order.sort_by(|&a, &b| {
-            natural_cmp(&site.pages[a].title, &site.pages[b].title)
-                .then_with(|| site.pages[a].path.cmp(&site.pages[b].path))
+        // Lowercase each title once, with digit runs zero-padded so that
+        // plain string order is natural order (`SDG 2` before `SDG 10`).
+        order.sort_by_cached_key(|&id| {
+            let p = &site.pages[id];
+            (natural_key(&p.title), p.title.clone(), p.path.clone())
         });
         ix.title_rank = vec![0; order.len()];
         for (rank, id) in order.into_iter().enumerate() {
@@ -92,6 +94,33 @@ impl Index {
         }
         ix
     }
+}
+
+/// A sort key for natural order: lowercase, digit runs padded to 20
+/// places.
+fn natural_key(title: &str) -> String {
+    let mut out = String::with_capacity(title.len() + 8);
+    let mut digits = String::new();
+    let flush = |digits: &mut String, out: &mut String| {
+        if !digits.is_empty() {
+            let trimmed = digits.trim_start_matches('0');
+            for _ in trimmed.len()..20 {
+                out.push('0');
+            }
+            out.push_str(trimmed);
+            digits.clear();
+        }
+    };
+    for c in title.chars() {
+        if c.is_ascii_digit() {
+            digits.push(c);
+        } else {
+            flush(&mut digits, &mut out);
+            out.extend(c.to_lowercase());
+        }
+    }
+    flush(&mut digits, &mut out);
+    out
 }
 
 /// Pages related to `id`, best first.

@@ -220,7 +220,7 @@ impl Response {
 /// Answer a request for a site path (not `/__vakwerk/`).
 pub fn route(state: &ServerState, raw_path: &str, query: &str) -> Response {
     let (version, served) = state.current();
-    let not_found = || match served.files.get("404.html") {
+    let not_found = || match served.get("404.html") {
         Some(page) => Response {
             status: 404,
             content_type: "text/html; charset=utf-8",
@@ -245,7 +245,7 @@ pub fn route(state: &ServerState, raw_path: &str, query: &str) -> Response {
     } else {
         rel.to_string()
     };
-    if let Some(bytes) = served.files.get(&key) {
+    if let Some(bytes) = served.get(&key) {
         let content_type = content_type(&key);
         let body = if content_type.starts_with("text/html") {
             Arc::new(inject(bytes, version))
@@ -259,9 +259,7 @@ pub fn route(state: &ServerState, raw_path: &str, query: &str) -> Response {
             body,
         };
     }
-    if !rel.is_empty()
-        && !rel.ends_with('/')
-        && served.files.contains_key(&format!("{rel}/index.html"))
+    if !rel.is_empty() && !rel.ends_with('/') && served.get(&format!("{rel}/index.html")).is_some()
     {
         let q = if query.is_empty() {
             String::new()
@@ -397,8 +395,7 @@ fn internal(
         "files" => {
             // Every served path: lets tests compare with a fresh build.
             let (_, served) = state.current();
-            let mut paths: Vec<&String> = served.files.keys().collect();
-            paths.sort();
+            let paths: Vec<&String> = served.files.iter().map(|f| &f.path).collect();
             asset(
                 "application/json",
                 &serde_json::to_string(&paths).unwrap_or_default(),

@@ -163,6 +163,8 @@ struct Session {
     published_any: bool,
     /// Step 2 of the last rebuild was cancelled for newer changes.
     unfinished: bool,
+    /// Content files changed since the last update (`None`: unknown).
+    changed: Option<Vec<String>>,
     last_errors: Vec<Diagnostic>,
     color: bool,
 }
@@ -193,6 +195,7 @@ impl Session {
             writer: output.map(spawn_writer),
             published_any: false,
             unfinished: false,
+            changed: None,
             last_errors: Vec::new(),
             color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
@@ -225,8 +228,13 @@ impl Session {
             for change in &batch.changes {
                 if let Change::Content(rel) = change {
                     match self.reload_content(rel) {
-                        Ok(true) => what.push(rel.clone()),
-                        Ok(false) => {}
+                        Ok(paths) if paths.is_empty() => {}
+                        Ok(paths) => {
+                            what.push(rel.clone());
+                            if let Some(changed) = &mut self.changed {
+                                changed.extend(paths);
+                            }
+                        }
                         Err(e) => {
                             eprintln!("{}; reading the whole site again", error_chain(&e));
                             what.push("rescan".into());
@@ -256,6 +264,7 @@ impl Session {
     /// every page, and may switch the theme).
     fn reload_all(&mut self) {
         self.config = read_config(&self.root);
+        self.changed = None;
         let Ok(config) = &self.config else { return };
         match fs::load_sources(&self.root, config) {
             Ok(sources) => self.sources = sources,
@@ -301,9 +310,10 @@ impl Session {
     }
 
     /// Re-read one path of `content/` (a file, a folder, or a path that is
-    /// gone) into the in-memory sources. False when nothing changed (an
-    /// editor touched a file without changing it).
-    fn reload_content(&mut self, rel: &str) -> Result<bool, Error> {
+    /// gone) into the in-memory sources. Returns the paths of the files
+    /// that changed, appeared or went (none when an editor only touched a
+    /// file, or wrote what was there).
+    fn reload_content(&mut self, rel: &str) -> Result<Vec<String>, Error> {
         let mut diags = Vec::new();
         let mut files = fs::load_content_path(&self.root, rel, &mut diags)?;
         files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -320,18 +330,42 @@ impl Session {
         old_diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
         let mut new_diags: Vec<&Diagnostic> = diags.iter().collect();
         new_diags.sort_by(|a, b| (&a.file, &a.message).cmp(&(&b.file, &b.message)));
-        if old.len() == files.len()
-            && old.iter().zip(&files).all(|(a, b)| *a == b)
-            && old_diags == new_diags
-        {
-            return Ok(false);
+        // Both lists are sorted by path: merge them.
+        let mut changed: Vec<String> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < old.len() || j < files.len() {
+            match (old.get(i), files.get(j)) {
+                (Some(o), Some(f)) if o.path == f.path => {
+                    if o.bytes != f.bytes {
+                        changed.push(f.path.clone());
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(o), Some(f)) if o.path < f.path => {
+                    changed.push(o.path.clone());
+                    i += 1;
+                }
+                (Some(o), None) => {
+                    changed.push(o.path.clone());
+                    i += 1;
+                }
+                (_, Some(f)) => {
+                    changed.push(f.path.clone());
+                    j += 1;
+                }
+                (None, None) => break,
+            }
+        }
+        if changed.is_empty() && old_diags == new_diags {
+            return Ok(changed);
         }
         content.retain(|f| !inside(&f.path));
         content.extend(files);
         content.sort_by(|a, b| a.path.cmp(&b.path));
         self.sources.diagnostics.retain(|d| !inside(&d.file));
         self.sources.diagnostics.extend(diags);
-        Ok(true)
+        Ok(changed)
     }
 
     /// Run an incremental update and publish what it gives.
@@ -362,6 +396,7 @@ impl Session {
             renderer,
             highlighter: &self.highlighter,
             options: &self.options,
+            changed: self.changed.as_deref(),
         };
         let state = Arc::clone(&self.state);
         let mut first_ms = 0;
@@ -377,6 +412,7 @@ impl Session {
             }
         };
         let result = self.incremental.update(&inputs, &mut step1, cancelled);
+        self.changed = Some(Vec::new());
         let stats = self.incremental.stats().clone();
         self.unfinished = result.is_none();
         let Some(snapshot) = result else {

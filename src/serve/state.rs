@@ -6,14 +6,14 @@
 //! none). It is one mutex, held only to swap or clone `Arc`s, plus a
 //! condition variable that wakes the live-reload streams.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use std::time::Duration;
 
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
-use crate::incremental::Snapshot;
+use crate::incremental::{SharedFile, Snapshot};
 
 /// How many published changes a reconnecting browser can catch up on.
 const HISTORY: usize = 128;
@@ -36,6 +36,16 @@ pub struct Problem {
     pub message: String,
 }
 
+impl Served {
+    /// The bytes of output path `path` (`methoden/x/index.html`).
+    pub fn get(&self, path: &str) -> Option<&Arc<Vec<u8>>> {
+        self.files
+            .binary_search_by(|f| f.path.as_str().cmp(path))
+            .ok()
+            .map(|i| &self.files[i].bytes)
+    }
+}
+
 impl From<&Diagnostic> for Problem {
     fn from(d: &Diagnostic) -> Problem {
         Problem {
@@ -48,11 +58,12 @@ impl From<&Diagnostic> for Problem {
     }
 }
 
-/// The files being served, by output path.
+/// The files being served.
 #[derive(Debug)]
 pub struct Served {
-    /// Output path (`methoden/x/index.html`) → bytes.
-    pub files: HashMap<String, Arc<Vec<u8>>>,
+    /// Output files sorted by path (a snapshot's own order, so publishing
+    /// copies no map).
+    pub files: Vec<SharedFile>,
     /// The URL prefix the site lives under (`/` or `/kb/`).
     pub base_path: String,
 }
@@ -98,7 +109,7 @@ impl ServerState {
             inner: Mutex::new(Inner {
                 version: 0,
                 served: Arc::new(Served {
-                    files: HashMap::new(),
+                    files: Vec::new(),
                     base_path: "/".into(),
                 }),
                 problems: Arc::new(Vec::new()),
@@ -120,24 +131,35 @@ impl ServerState {
     /// spent).
     pub fn publish(&self, snapshot: &Snapshot, base_path: &str) -> ChangeSet {
         let old = Arc::clone(&self.lock().served);
-        let mut files = HashMap::with_capacity(snapshot.files.len());
-        let mut changed = Vec::new();
-        for f in &snapshot.files {
-            let same = old
-                .files
-                .get(&f.path)
-                .is_some_and(|b| Arc::ptr_eq(b, &f.bytes) || **b == *f.bytes);
-            if !same {
-                changed.push(f.path.as_str());
+        // Both lists are sorted by path: one merge finds every change, and
+        // unchanged pages share their bytes, so most compare by pointer.
+        let (new, before) = (&snapshot.files, &old.files);
+        let mut changed: Vec<&str> = Vec::new();
+        let (mut i, mut j) = (0, 0);
+        while i < new.len() || j < before.len() {
+            match (new.get(i), before.get(j)) {
+                (Some(a), Some(b)) if a.path == b.path => {
+                    if !Arc::ptr_eq(&a.bytes, &b.bytes) && a.bytes != b.bytes {
+                        changed.push(&a.path);
+                    }
+                    i += 1;
+                    j += 1;
+                }
+                (Some(a), Some(b)) if a.path < b.path => {
+                    changed.push(&a.path);
+                    i += 1;
+                }
+                (Some(a), None) => {
+                    changed.push(&a.path);
+                    i += 1;
+                }
+                (_, Some(b)) => {
+                    changed.push(&b.path);
+                    j += 1;
+                }
+                (None, None) => break,
             }
-            files.insert(f.path.clone(), Arc::clone(&f.bytes));
         }
-        changed.extend(
-            old.files
-                .keys()
-                .filter(|p| !files.contains_key(*p))
-                .map(String::as_str),
-        );
         let set = if changed.len() > MAX_URLS {
             ChangeSet {
                 urls: Vec::new(),
@@ -151,7 +173,7 @@ impl ServerState {
         };
         let mut inner = self.lock();
         inner.served = Arc::new(Served {
-            files,
+            files: snapshot.files.clone(),
             base_path: base_path.to_string(),
         });
         if !set.urls.is_empty() || set.all {
@@ -250,7 +272,6 @@ pub fn url_of(base_path: &str, path: &str) -> String {
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
-    use crate::incremental::SharedFile;
 
     fn snap(files: &[(&str, &str)]) -> Snapshot {
         Snapshot {

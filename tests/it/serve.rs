@@ -33,6 +33,13 @@ struct Editing {
     sources: Sources,
     incremental: Incremental,
     highlighter: Highlighter,
+    /// Paths written since the last check, passed as the `changed` hint
+    /// (as `serve` does).
+    changed: Vec<String>,
+    /// The step-1 snapshot of the last check.
+    first: Option<Snapshot>,
+    /// The fresh build of the last check.
+    want: Option<Snapshot>,
 }
 
 impl Editing {
@@ -48,10 +55,14 @@ impl Editing {
             sources,
             incremental: Incremental::new(),
             highlighter: Highlighter::new(),
+            changed: Vec::new(),
+            first: None,
+            want: None,
         }
     }
 
     fn write(&mut self, path: &str, text: &str) -> &mut Self {
+        self.changed.push(path.to_string());
         self.sources.content.retain(|f| f.path != path);
         self.sources
             .content
@@ -61,6 +72,7 @@ impl Editing {
     }
 
     fn edit(&mut self, path: &str, from: &str, to: &str) -> &mut Self {
+        self.changed.push(path.to_string());
         let f = self
             .sources
             .content
@@ -74,6 +86,7 @@ impl Editing {
     }
 
     fn remove(&mut self, path: &str) -> &mut Self {
+        self.changed.push(path.to_string());
         self.sources.content.retain(|f| f.path != path);
         self
     }
@@ -90,6 +103,7 @@ impl Editing {
             renderer: &renderer,
             highlighter: &self.highlighter,
             options: &options,
+            changed: Some(&self.changed),
         };
         let mut first: Option<Snapshot> = None;
         let got = self
@@ -114,7 +128,30 @@ impl Editing {
         }
         assert_eq!(got.diagnostics, want.diagnostics, "{step}: diagnostics");
         assert!(first.is_some(), "{step}: step 1 was not reported");
+        self.changed.clear();
+        self.first = first;
+        self.want = Some(want);
         self.incremental.stats().rendered_first
+    }
+
+    /// Step 1 already served `path` exactly as a fresh build has it, by the
+    /// fast path (no re-assembly).
+    fn step1_exact(&self, path: &str) {
+        assert!(self.incremental.stats().fast, "{path}: fast path not taken");
+        let find = |s: &Option<Snapshot>| {
+            s.as_ref()
+                .and_then(|s| {
+                    s.files
+                        .iter()
+                        .find(|f| f.path == path)
+                        .map(|f| f.bytes.clone())
+                })
+                .unwrap_or_else(|| panic!("no {path}"))
+        };
+        assert!(
+            find(&self.first) == find(&self.want),
+            "{path}: step 1 differs"
+        );
     }
 }
 
@@ -192,6 +229,7 @@ fn incremental_rebuilds_equal_fresh_builds_after_every_edit() {
         body_only, 1,
         "a body-only edit re-renders one page in step 1"
     );
+    s.step1_exact("methoden/a/index.html");
     s.edit(
         "content/methoden/a.md",
         "title: Aanpak A",
@@ -265,6 +303,7 @@ fn incremental_rebuilds_equal_fresh_builds_after_every_edit() {
         )
         .check("body-only edit of a much-linked page");
     assert_eq!(linked, 1);
+    s.step1_exact("niveaus/macro/index.html");
     s.edit("content/niveaus/micro.md", "Individu.", "Het individu.")
         .check("text edit that changes a derived summary (structural)");
     s.edit("content/methoden/a.md", "---\ntitle", "--\ntitle")
@@ -293,6 +332,7 @@ fn cancelled_updates_are_finished_by_the_next_one() {
         renderer: &renderer,
         highlighter: &s.highlighter,
         options: &options,
+        changed: None,
     };
     let cancelled = s.incremental.update(&inputs, &mut |_| {}, &|| true);
     assert!(cancelled.is_none());
@@ -912,4 +952,22 @@ fn binding_all_interfaces_warns_loudly() {
     assert_eq!(r.status, 200);
     let r = server.raw("GET / HTTP/1.1\r\nHost: evil.example\r\n\r\n");
     assert_eq!(r.status, 403);
+}
+
+#[test]
+fn browser_reloads_swaps_css_and_shows_the_overlay() {
+    // See: #5
+    let dir = inline_dir(DISK_SITE);
+    let root = dir.path().to_path_buf();
+    let server = Server::start(&root, &[]);
+    crate::browser::node(
+        "serve.spec.mjs",
+        &[
+            "--url",
+            &server.url,
+            "--site",
+            root.to_str().expect("utf-8"),
+        ],
+    );
+    assert_serves_fresh_build(&server, &root);
 }
