@@ -37,7 +37,7 @@ use crate::frontmatter::FieldValue;
 use crate::highlight::Highlighter;
 use crate::markdown::Body;
 use crate::page::{self, Page};
-use crate::render::Renderer;
+use crate::render::{Renderer, Shared};
 use crate::site::{Edge, PageId, Site, Target};
 use crate::source::{SourceFile, Sources};
 
@@ -142,6 +142,8 @@ pub struct Incremental {
     parts: Option<SiteParts>,
     /// Page ids of `parts` by source path.
     by_source: HashMap<String, PageId>,
+    /// What `parts`' pages share when rendered.
+    shared: Option<Shared>,
     /// The last snapshot handed out.
     last: Option<Snapshot>,
     epoch: u64,
@@ -265,6 +267,7 @@ impl Incremental {
         }
         let (pages, parse_diags) = self.parse(inputs);
         let (site, site_diags) = Site::assemble(inputs.config, pages);
+        let shared = inputs.renderer.shared(&site);
         let changes = self.changes(&site);
         let present: HashSet<&str> = site.pages.iter().map(|p| p.source.as_str()).collect();
         self.rendered
@@ -276,7 +279,7 @@ impl Incremental {
         let mut first = changes.changed.clone();
         first.extend(changes.reached.iter().take(NEIGHBOUR_BUDGET));
         // After the fast path this finds nothing left to render.
-        self.stats.rendered_first += self.render(inputs.renderer, &site, &first);
+        self.stats.rendered_first += self.render(inputs.renderer, &site, &shared, &first);
         self.previous = Previous {
             pages: site.pages.clone(),
             edges: site
@@ -303,13 +306,13 @@ impl Incremental {
             .collect();
         for chunk in stale.chunks(CHUNK) {
             if cancelled() {
-                self.keep(site);
+                self.keep(site, shared);
                 return None;
             }
-            self.stats.rendered_rest += self.render(inputs.renderer, &site, chunk);
+            self.stats.rendered_rest += self.render(inputs.renderer, &site, &shared, chunk);
         }
         if cancelled() {
-            self.keep(site);
+            self.keep(site, shared);
             return None;
         }
         let (rest, mut rest_diags) = inputs.renderer.render_rest(&site);
@@ -332,12 +335,13 @@ impl Incremental {
         self.rest_diags = rest_diags;
         let snapshot = self.snapshot(&base, &site);
         self.last = Some(snapshot.clone());
-        self.keep(site);
+        self.keep(site, shared);
         Some(snapshot)
     }
 
     /// Keep the assembled site for the next update's fast path.
-    fn keep(&mut self, site: Site<'_>) {
+    fn keep(&mut self, site: Site<'_>, shared: Shared) {
+        self.shared = Some(shared);
         self.by_source = site
             .pages
             .iter()
@@ -409,7 +413,10 @@ impl Incremental {
         }
         let site = parts.into_site(inputs.config);
         let ids: Vec<PageId> = work.iter().map(|w| w.0).collect();
-        let outputs = inputs.renderer.render_pages(&site, &ids);
+        let outputs = match &self.shared {
+            Some(shared) => inputs.renderer.render_pages_shared(&site, shared, &ids),
+            None => inputs.renderer.render_pages(&site, &ids),
+        };
         self.parts = Some(SiteParts::from_site(site));
         for ((_, file, page), output) in work.iter().zip(outputs) {
             let f = output.ok()?;
@@ -682,8 +689,14 @@ impl Incremental {
     }
 
     /// Render `ids` and remember the results; returns how many.
-    fn render(&mut self, renderer: &Renderer, site: &Site<'_>, ids: &[PageId]) -> usize {
-        let outputs = renderer.render_pages(site, ids);
+    fn render(
+        &mut self,
+        renderer: &Renderer,
+        site: &Site<'_>,
+        shared: &Shared,
+        ids: &[PageId],
+    ) -> usize {
+        let outputs = renderer.render_pages_shared(site, shared, ids);
         for (&id, output) in ids.iter().zip(outputs) {
             let page = &site.pages[id];
             let output = output.map(|f| SharedFile {

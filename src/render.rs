@@ -128,6 +128,24 @@ impl Renderer {
         self.pages_with(site, &Globals::new(site, &self.strings), ids)
     }
 
+    /// What every page of `site` shares when rendered (navigation, the
+    /// indexes behind related pages), computed once.
+    pub fn shared(&self, site: &Site<'_>) -> Shared {
+        Shared(Globals::new(site, &self.strings))
+    }
+
+    /// `render_pages` with `shared` from [`Renderer::shared`] for this
+    /// site, or for one that differs only in page bodies (which nothing
+    /// shared depends on): `serve` keeps it between body-only edits.
+    pub fn render_pages_shared(
+        &self,
+        site: &Site<'_>,
+        shared: &Shared,
+        ids: &[PageId],
+    ) -> Vec<Result<OutputFile, Diagnostic>> {
+        self.pages_with(site, &shared.0, ids)
+    }
+
     /// Render what `render` adds to the content pages: the generated pages
     /// and `404.html`.
     pub fn render_rest(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
@@ -353,6 +371,10 @@ fn parse_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, 
     }
     Ok(out)
 }
+
+/// What every page of one site shares when rendered; see
+/// [`Renderer::shared`].
+pub struct Shared(Globals);
 
 /// Values shared by every page of one render.
 struct Globals {

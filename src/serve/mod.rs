@@ -44,7 +44,7 @@ use watch::{Batch, Change, Watcher};
 
 /// How long a path must be quiet before its events are handled. Short
 /// enough to feel instant, long enough to merge an editor's save dance.
-const DEBOUNCE: Duration = Duration::from_millis(20);
+const DEBOUNCE: Duration = Duration::from_millis(10);
 
 /// What `vakwerk serve` was asked to do.
 #[derive(Clone, Debug)]
