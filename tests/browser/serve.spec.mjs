@@ -96,6 +96,19 @@ test('a broken edit shows an overlay with file:line:col; fixing it clears it', a
   await page.close();
 });
 
+test('open search results update when a page gets the searched word', async (ctx) => {
+  const page = await ctx.context.newPage();
+  await page.goto(new URL('zoeken/?q=kwartelkoning', url).href);
+  await page.waitForSelector('html[data-vakwerk-live="connected"]', { timeout: BOUND });
+  await page.waitForFunction(() => document.getElementById('zoekstatus').textContent.trim() !== '', null, { timeout: BOUND });
+  assert(await page.locator('#zoekresultaten li').count() === 0, 'no result before the edit');
+  fs.writeFileSync(FILE, page_md('meso', 'Hier broedt de kwartelkoning.'));
+  await page.waitForFunction(
+    () => [...document.querySelectorAll('#zoekresultaten a')].some((a) => a.getAttribute('href').includes('/methoden/buurtcirkel/')),
+    null, { timeout: BOUND });
+  await page.close();
+});
+
 test('a page opened while the site is broken shows the overlay at once', async (ctx) => {
   fs.writeFileSync(FILE, '---\ntitle: Buurtcirkel\ndoel: [\n---\nKapot.\n');
   const deadline = Date.now() + BOUND;
