@@ -9,7 +9,7 @@
 //! What a change *means* is decided by reading the disk again afterwards,
 //! which makes any order of create/delete/rename events converge.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -52,7 +52,10 @@ pub struct Watcher {
     debouncer: Debouncer<notify::RecommendedWatcher, RecommendedCache>,
     rx: Receiver<Batch>,
     pending: Arc<AtomicBool>,
-    watched: BTreeSet<&'static str>,
+    /// Watched folders, with the identity of the folder watched: a
+    /// folder deleted and made again (a checkout, a restore) is a new
+    /// folder that needs a new watch.
+    watched: BTreeMap<&'static str, Option<(u64, u64)>>,
 }
 
 impl Watcher {
@@ -83,7 +86,7 @@ impl Watcher {
             debouncer,
             rx,
             pending,
-            watched: BTreeSet::new(),
+            watched: BTreeMap::new(),
         };
         watcher.watch(root, RecursiveMode::NonRecursive)?;
         watcher.watch_new_dirs()?;
@@ -115,12 +118,25 @@ impl Watcher {
     fn watch_new_dirs(&mut self) -> Result<(), Error> {
         for dir in WATCHED_DIRS {
             let path = self.root.join(dir);
-            if path.is_dir() && !self.watched.contains(dir) {
-                self.watch(&path, RecursiveMode::Recursive)?;
-                self.watched.insert(dir);
-            } else if !path.is_dir() {
+            if !path.is_dir() {
                 // Gone (deleted or renamed away): watch it again when it is back.
-                self.watched.remove(dir);
+                if self.watched.remove(dir).is_some() {
+                    let _ = self.debouncer.unwatch(&path);
+                }
+                continue;
+            }
+            let id = identity(&path);
+            match self.watched.get(dir) {
+                Some(known) if *known == id => {}
+                Some(_) => {
+                    let _ = self.debouncer.unwatch(&path);
+                    self.watch(&path, RecursiveMode::Recursive)?;
+                    self.watched.insert(dir, id);
+                }
+                None => {
+                    self.watch(&path, RecursiveMode::Recursive)?;
+                    self.watched.insert(dir, id);
+                }
             }
         }
         Ok(())
@@ -170,6 +186,18 @@ fn matters(kind: &EventKind) -> bool {
         EventKind::Modify(ModifyKind::Metadata(_)) => false,
         _ => true,
     }
+}
+
+/// Device and inode of a folder, where the platform has them.
+#[cfg(unix)]
+fn identity(path: &Path) -> Option<(u64, u64)> {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).ok().map(|m| (m.dev(), m.ino()))
+}
+
+#[cfg(not(unix))]
+fn identity(_: &Path) -> Option<(u64, u64)> {
+    None
 }
 
 /// What a changed path means for the build, or `None` when it does not

@@ -824,6 +824,7 @@ fn wait_no_problems(server: &Server) {
     }
 }
 
+#[cfg(unix)]
 #[test]
 fn hostile_paths_and_hosts_are_refused() {
     // See: #5
@@ -969,5 +970,36 @@ fn browser_reloads_swaps_css_and_shows_the_overlay() {
             root.to_str().expect("utf-8"),
         ],
     );
+    assert_serves_fresh_build(&server, &root);
+}
+
+#[test]
+fn content_folder_replaced_whole_is_still_watched() {
+    // A checkout or a restore can delete content/ and write a new one.
+    let dir = inline_dir(DISK_SITE);
+    let root = dir.path().to_path_buf();
+    let server = Server::start(&root, &[]);
+    let saved = tempfile::tempdir().expect("tmp");
+    std::fs::rename(root.join("content"), saved.path().join("content")).expect("move away");
+    std::fs::create_dir_all(root.join("content/methoden")).expect("mkdir");
+    for (rel, _) in tree(&saved.path().join("content")) {
+        let rel = rel.replace('\\', "/");
+        std::fs::create_dir_all(root.join("content").join(&rel).parent().expect("parent"))
+            .expect("mkdir");
+        std::fs::copy(
+            saved.path().join("content").join(&rel),
+            root.join("content").join(&rel),
+        )
+        .expect("copy back");
+    }
+    server.settle();
+    write(
+        &root,
+        "content/methoden/buurtcirkel.md",
+        "---\ntitle: Buurtcirkel\ndoel: Netwerken bouwen.\nniveaus: [meso]\n---\nNa het terugzetten.\n",
+    );
+    server.wait_for("/methoden/buurtcirkel/", Duration::from_secs(10), |r| {
+        r.text().contains("Na het terugzetten")
+    });
     assert_serves_fresh_build(&server, &root);
 }
