@@ -1003,3 +1003,54 @@ fn content_folder_replaced_whole_is_still_watched() {
     });
     assert_serves_fresh_build(&server, &root);
 }
+
+#[test]
+fn git_checkout_of_another_branch_ends_equal_to_a_fresh_build() {
+    // See: #5 (bursts such as `git checkout`)
+    let dir = inline_dir(DISK_SITE);
+    let root = dir.path().to_path_buf();
+    let git = |args: &[&str]| {
+        let o = Command::new("git")
+            .args(["-c", "user.name=t", "-c", "user.email=t@example.org"])
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .expect("git runs");
+        assert!(
+            o.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["add", "."]);
+    git(&["commit", "-q", "-m", "start"]);
+    git(&["checkout", "-q", "-b", "ander"]);
+    for i in 0..60 {
+        write(
+            &root,
+            &format!("content/methoden/b{i}.md"),
+            &format!("---\ntitle: B {i}\ndoel: X.\nniveaus: [micro]\n---\nZie [[buurtcirkel]].\n"),
+        );
+    }
+    std::fs::remove_file(root.join("content/niveaus/meso.md")).expect("rm");
+    write(
+        &root,
+        "content/methoden/buurtcirkel.md",
+        "---\ntitle: Buurtcirkel\ndoel: Netwerken bouwen.\nniveaus: [micro]\n---\nTak ander.\n",
+    );
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "ander"]);
+    git(&["checkout", "-q", "main"]);
+    let server = Server::start(&root, &[]);
+    git(&["checkout", "-q", "ander"]);
+    server.wait_for("/methoden/b59/", Duration::from_secs(20), |r| {
+        r.status == 200
+    });
+    assert_serves_fresh_build(&server, &root);
+    git(&["checkout", "-q", "main"]);
+    server.wait_for("/methoden/b59/", Duration::from_secs(20), |r| {
+        r.status == 404
+    });
+    assert_serves_fresh_build(&server, &root);
+}
