@@ -251,17 +251,6 @@ fn run_new(args: NewArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn color() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
-}
-
-fn report(root: &Path, build: &Build, format: Format) {
-    let text = diagnostic::render(&build.diagnostics, format, &|file, line| {
-        fs::line_of(root, file, line)
-    });
-    match format {
-        Format::Json | Format::Github => print!("{text}"),
-        Format::Human { .. } => eprint!("{text}"),
 fn run_serve(args: ServeArgs) -> Result<ExitCode, Error> {
     crate::serve::run(&crate::serve::ServeOptions {
         root: args.root.root,
@@ -274,5 +263,16 @@ fn run_serve(args: ServeArgs) -> Result<ExitCode, Error> {
     Ok(ExitCode::SUCCESS)
 }
 
+fn color() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
+}
+
+fn report(root: &Path, build: &Build, format: Format) {
+    let text = diagnostic::render(&build.diagnostics, format, &|file, line| {
+        fs::line_of(root, file, line)
+    });
+    match format {
+        Format::Json | Format::Github => print!("{text}"),
+        Format::Human { .. } => eprint!("{text}"),
     }
 }
