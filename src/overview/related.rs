@@ -9,7 +9,7 @@
 //! (facet → pages), so a page costs the size of its facets' member lists,
 //! not a pass over the whole site.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 
 use serde::Serialize;
 
@@ -40,8 +40,11 @@ pub struct Related {
 pub(super) struct Index {
     facets: Vec<BTreeSet<PageId>>,
     others: Vec<BTreeSet<PageId>>,
-    facet_users: HashMap<PageId, Vec<PageId>>,
-    other_users: HashMap<PageId, Vec<PageId>>,
+    /// Per target page: the pages whose facets (or other references)
+    /// include it. Dense vectors indexed by page, not hash maps: scoring
+    /// walks them for every page of the site.
+    facet_users: Vec<Vec<PageId>>,
+    other_users: Vec<Vec<PageId>>,
     /// Each page's place in (natural title, path) order, computed once:
     /// ranking then compares integers instead of titles, which on a
     /// 10,000-page site is the difference between seconds and minutes.
@@ -56,7 +59,12 @@ impl Index {
                 .as_deref()
                 .is_some_and(|k| FACET_KINDS.contains(&k))
         };
-        let mut ix = Index::default();
+        let n = site.pages.len();
+        let mut ix = Index {
+            facet_users: vec![Vec::new(); n],
+            other_users: vec![Vec::new(); n],
+            ..Index::default()
+        };
         for (id, page) in site.pages.iter().enumerate() {
             let mut facets = BTreeSet::new();
             let mut others = BTreeSet::new();
@@ -73,10 +81,10 @@ impl Index {
                 }
             }
             for &f in &facets {
-                ix.facet_users.entry(f).or_default().push(id);
+                ix.facet_users[f].push(id);
             }
             for &o in &others {
-                ix.other_users.entry(o).or_default().push(id);
+                ix.other_users[o].push(id);
             }
             ix.facets.push(facets);
             ix.others.push(others);
@@ -129,23 +137,35 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
     let (Some(facets), Some(others)) = (ix.facets.get(id), ix.others.get(id)) else {
         return Vec::new();
     };
-    // (shared facets, shared other references) per candidate.
-    let mut scores: HashMap<PageId, (usize, usize)> = HashMap::new();
-    for f in facets {
-        for &q in ix.facet_users.get(f).into_iter().flatten() {
-            scores.entry(q).or_default().0 += 1;
+    // Shared facets and shared other references per candidate, in dense
+    // counters (a page's candidates can be most of the site), plus the
+    // list of candidates touched so only those are ranked.
+    let n = site.pages.len();
+    let (mut shared_facets, mut shared_others) = (vec![0u32; n], vec![0u32; n]);
+    let mut touched: Vec<PageId> = Vec::new();
+    for &f in facets {
+        for &q in &ix.facet_users[f] {
+            if shared_facets[q] == 0 && shared_others[q] == 0 {
+                touched.push(q);
+            }
+            shared_facets[q] += 1;
         }
     }
-    for o in others {
-        for &q in ix.other_users.get(o).into_iter().flatten() {
-            scores.entry(q).or_default().1 += 1;
+    for &o in others {
+        for &q in &ix.other_users[o] {
+            if shared_facets[q] == 0 && shared_others[q] == 0 {
+                touched.push(q);
+            }
+            shared_others[q] += 1;
         }
     }
-    scores.remove(&id);
     // The thema's and SDG's a page is filed under are already listed with
     // its fields; repeating them as "related" would crowd out real peers.
-    scores.retain(|q, _| !facets.contains(q));
-    let mut ranked: Vec<(PageId, (usize, usize))> = scores.into_iter().collect();
+    touched.retain(|&q| q != id && !facets.contains(&q));
+    let mut ranked: Vec<(PageId, (usize, usize))> = touched
+        .into_iter()
+        .map(|q| (q, (shared_facets[q] as usize, shared_others[q] as usize)))
+        .collect();
     let order = |(a, sa): &(PageId, (usize, usize)), (b, sb): &(PageId, (usize, usize))| {
         sb.cmp(sa)
             .then_with(|| ix.title_rank[*a].cmp(&ix.title_rank[*b]))
