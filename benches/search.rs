@@ -55,7 +55,11 @@ fn main() {
         .content
         .par_iter()
         .filter(|f| f.path.ends_with(".md"))
-        .filter_map(|f| page::parse(f, &config, &highlighter).0)
+        .filter_map(|f| {
+            page::parse(f, &config, &highlighter)
+                .0
+                .map(std::sync::Arc::new)
+        })
         .collect();
     let (site, _) = Site::assemble(&config, pages);
     let t = Instant::now();
