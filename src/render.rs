@@ -287,6 +287,10 @@ impl Renderer {
             view.role = "page";
             view.url = url(site, &path);
             view.permalink = permalink(site, &path);
+            if let Some(home) = site.page_by_path("") {
+                view.updated = overview::updated(site, home).unwrap_or_default();
+                view.updated_text = overview::human_date(&view.updated, &self.strings);
+            }
             let mut ctx = globals.context();
             ctx.insert("overview", &overview::overview(site, &self.strings));
             jobs.push((path, "overzicht.html", view, ctx));
@@ -548,7 +552,7 @@ impl PageView {
             Some(l) => l.content.clone(),
             None => fill_links(site, id, &page.body.html),
         };
-        let updated = page.updated.clone().or_else(|| page.date.clone());
+        let updated = overview::updated(site, id);
         let role = match page.role {
             Role::Home => "home",
             Role::Section => "section",

@@ -4,7 +4,7 @@
 //! APA 7 for a web page whose author is the organisation that publishes the
 //! site: `Organisatie. (jaar, dag maand). *Titel*. URL`. The site name is
 //! the author and so, by APA's rule, not repeated as the site; the date is
-//! the page's last update (`updated`, else `date`), or `(z.d.)`. The word
+//! the page's last update (see `overview::updated`), or `(z.d.)`. The word
 //! order of the date and the month names come from the theme's strings.
 
 use serde::Serialize;
@@ -26,11 +26,11 @@ pub struct Citation {
 /// The APA 7 citation of page `id`.
 pub fn citation(site: &Site<'_>, id: PageId, strings: &Strings) -> Citation {
     let page = &site.pages[id];
-    let date = page.updated.as_deref().or(page.date.as_deref());
+    let date = super::updated(site, id);
     cite(
         &site.config.title,
         &page.title,
-        date,
+        date.as_deref(),
         &permalink(site, &page.path),
         strings,
     )

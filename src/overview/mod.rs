@@ -120,6 +120,26 @@ fn pages_of(site: &Site<'_>, kind: &str) -> Vec<PageId> {
     ids
 }
 
+/// When a page last changed: its `updated`, else its `date`. A section or
+/// home page without either takes the newest date of the pages below it,
+/// so every page can show one.
+pub fn updated(site: &Site<'_>, id: PageId) -> Option<String> {
+    let page = &site.pages[id];
+    let own = |p: &Page| p.updated.clone().or_else(|| p.date.clone());
+    own(page).or_else(|| {
+        let below = |p: &Page| match page.role {
+            Role::Home => true,
+            Role::Section => p.role == Role::Page && p.kind == page.kind,
+            Role::Page => false,
+        };
+        site.pages
+            .iter()
+            .filter(|p| below(p))
+            .filter_map(|p| own(p))
+            .max()
+    })
+}
+
 /// Per-site data computed once per render and shared by every page.
 #[derive(Debug, Default)]
 pub struct Index {

@@ -9,7 +9,7 @@
 //! (facet → pages), so a page costs the size of its facets' member lists,
 //! not a pass over the whole site.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
@@ -33,6 +33,9 @@ pub struct Related {
     pub shared: Vec<String>,
     /// Number of shared thema's and SDG's.
     pub score: usize,
+    /// True when `shared` names pages that refer to both (the fallback for
+    /// pages that refer to nothing themselves, such as sources).
+    pub cocited: bool,
 }
 
 /// Facet and reference sets per page, and who uses each target.
@@ -166,6 +169,9 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
         .into_iter()
         .map(|q| (q, (shared_facets[q] as usize, shared_others[q] as usize)))
         .collect();
+    if ranked.is_empty() {
+        return cocited(site, ix, id);
+    }
     let order = |(a, sa): &(PageId, (usize, usize)), (b, sb): &(PageId, (usize, usize))| {
         sb.cmp(sa)
             .then_with(|| ix.title_rank[*a].cmp(&ix.title_rank[*b]))
@@ -198,6 +204,54 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
                 link: Link::new(site, q),
                 shared,
                 score,
+                cocited: false,
+            }
+        })
+        .collect()
+}
+
+/// For a page that refers to nothing that ranks (a source, mostly): pages
+/// of its own kind that the same pages refer to, ranked by how many
+/// referrers they share.
+fn cocited(site: &Site<'_>, ix: &Index, id: PageId) -> Vec<Related> {
+    let page = &site.pages[id];
+    let Some(kind) = page.kind.as_deref().filter(|_| page.role == Role::Page) else {
+        return Vec::new();
+    };
+    let referrers: BTreeSet<PageId> = site.incoming[id]
+        .iter()
+        .map(|(r, _)| *r)
+        .filter(|&r| site.pages[r].role == Role::Page)
+        .collect();
+    let mut shared: BTreeMap<PageId, BTreeSet<PageId>> = BTreeMap::new();
+    for &r in &referrers {
+        for &t in site.refs[r].values().flatten() {
+            if t != id && site.pages[t].kind.as_deref() == Some(kind) {
+                shared.entry(t).or_default().insert(r);
+            }
+        }
+    }
+    let mut ranked: Vec<(PageId, BTreeSet<PageId>)> = shared.into_iter().collect();
+    ranked.sort_by(|(a, sa), (b, sb)| {
+        sb.len()
+            .cmp(&sa.len())
+            .then_with(|| ix.title_rank[*a].cmp(&ix.title_rank[*b]))
+    });
+    ranked
+        .into_iter()
+        .take(LIMIT)
+        .map(|(q, by)| {
+            let mut by: Vec<PageId> = by.into_iter().collect();
+            by.sort_by_key(|&r| ix.title_rank[r]);
+            Related {
+                link: Link::new(site, q),
+                shared: by
+                    .into_iter()
+                    .take(SHARED_NAMED)
+                    .map(|r| site.pages[r].title.clone())
+                    .collect(),
+                score: 0,
+                cocited: true,
             }
         })
         .collect()

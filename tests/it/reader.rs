@@ -201,6 +201,31 @@ fn related_pages_are_ranked_by_shared_themas_and_sdgs() {
 }
 
 #[test]
+fn pages_that_refer_to_nothing_relate_through_shared_referrers() {
+    let b = site("");
+    // Micro has no fields; Alpha refers to both niveaus, so Meso is related.
+    let html = output(&b, "niveaus/micro/index.html");
+    let block = between(&html, "<section class=\"related\"", "</section>");
+    assert!(block.contains(">Meso</a>"), "{block}");
+    assert!(block.contains("Samen genoemd op: Alpha</p>"), "{block}");
+}
+
+#[test]
+fn section_pages_show_the_newest_date_below_them() {
+    let b = site("");
+    let html = output(&b, "methoden/index.html");
+    assert!(
+        html.contains("Bijgewerkt op <time datetime=\"2024-04-02\">2 april 2024</time>"),
+        "{html}"
+    );
+    let home = output(&b, "overzicht/index.html");
+    assert!(
+        home.contains("<time datetime=\"2024-06-07\">7 juni 2024</time>"),
+        "{home}"
+    );
+}
+
+#[test]
 fn every_page_gets_a_neighbourhood_drawing_with_a_text_alternative() {
     let b = site("");
     let html = output(&b, "methoden/a/index.html");
