@@ -163,7 +163,18 @@ fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Error> {
 
 fn pipeline(p: &Prepared, drafts: bool) -> Result<Build, Error> {
     let sources = fs::load_sources(&p.root, &p.config)?;
-    let renderer = Renderer::new(&Theme::load(&sources.theme), &p.config.language)?;
+    let theme = Theme::load(&sources.theme);
+    if p.config.theme != "default" {
+        let fallbacks = theme.fallbacks();
+        if !fallbacks.is_empty() {
+            eprintln!(
+                "note: theme `{}` has no {}; using the default theme's",
+                p.config.theme,
+                fallbacks.join(", ")
+            );
+        }
+    }
+    let renderer = Renderer::new(&theme, &p.config.language)?;
     Ok(build::build(
         &p.config,
         &sources,

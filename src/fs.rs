@@ -69,6 +69,15 @@ pub fn load_theme(
 ) -> Result<Vec<SourceFile>, Error> {
     let mut files = Vec::new();
     let theme_dir = root.join("themes").join(&config.theme);
+    if config.theme != "default" && !theme_dir.is_dir() {
+        return Err(Error::Template {
+            name: format!("themes/{}", config.theme),
+            message: format!(
+                "site.yaml asks for theme `{}`, but there is no folder themes/{}/; create it or use `theme: default`",
+                config.theme, config.theme
+            ),
+        });
+    }
     for sub in ["templates", "static", "i18n"] {
         files.extend(read_tree(root, &theme_dir.join(sub), sub, diags)?);
     }

@@ -10,6 +10,8 @@
 //! right) before parsing, so slots cannot collide with content. Raw HTML is
 //! reported when dangerous and the whole body is then sanitised.
 
+use std::collections::{HashMap, HashSet};
+
 use pulldown_cmark::{
     CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
 };
@@ -18,7 +20,7 @@ use crate::diagnostic::{Diagnostic, Loc};
 use crate::highlight::{Highlighted, Highlighter};
 use crate::sanitize;
 use crate::slug::slugify;
-use crate::source::LineIndex;
+use crate::source::{LineIndex, Locator};
 
 /// Marks the start and end of a slot in rendered HTML.
 pub const SLOT: char = '\u{E000}';
@@ -123,10 +125,12 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
         skip_label: 0,
         in_internal_link: false,
         raw_html: false,
+        locator: Locator::new(ctx.text, ctx.index),
+        used_ids: HashSet::new(),
+        next_suffix: HashMap::new(),
     };
     for (event, range) in Parser::new_ext(md, options()).into_offset_iter() {
-        let loc = ctx.index.loc(ctx.text, ctx.body_offset + range.start);
-        r.event(event, loc);
+        r.event(event, ctx.body_offset + range.start);
     }
     let BodyRenderer {
         mut body,
@@ -137,6 +141,12 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
     pulldown_cmark::html::push_html(&mut body.html, out.into_iter());
     if raw_html {
         body.html = sanitize::clean(&body.html);
+    }
+    // pulldown-cmark passes NUL through; HTML forbids it. Replacing it here
+    // rather than in the source keeps every reported column right.
+    if body.html.contains('\0') {
+        body.html = body.html.replace('\0', "\u{FFFD}");
+        body.text = body.text.replace('\0', "\u{FFFD}");
     }
     body
 }
@@ -156,13 +166,18 @@ struct BodyRenderer<'c, 'd> {
     body: Body,
     out: Vec<Event<'static>>,
     heading: Option<PendingHeading>,
-    code: Option<(String, String, Loc)>,
+    code: Option<(String, String, usize)>,
     /// Depth of a label-less wikilink whose text we replace by the title.
     skip_label: usize,
     /// Inside an internal link, whose tags are written as raw HTML.
     in_internal_link: bool,
     /// The author wrote raw HTML, so the body must be sanitised.
     raw_html: bool,
+    /// Offset → line:column, incremental.
+    locator: Locator<'c>,
+    /// Heading ids in use, and the next numeric suffix per base id.
+    used_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
 }
 
 impl BodyRenderer<'_, '_> {
@@ -180,7 +195,13 @@ impl BodyRenderer<'_, '_> {
         }
     }
 
-    fn event(&mut self, event: Event<'_>, loc: Loc) {
+    /// The location of a byte offset of the file (only computed when an
+    /// event needs one: most never do).
+    fn loc(&mut self, offset: usize) -> Loc {
+        self.locator.loc(offset)
+    }
+
+    fn event(&mut self, event: Event<'_>, at: usize) {
         if let Some((_, code, _)) = &mut self.code {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -232,7 +253,7 @@ impl BodyRenderer<'_, '_> {
                         .to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
-                self.code = Some((lang, String::new(), loc));
+                self.code = Some((lang, String::new(), at));
             }
             Event::Start(Tag::Link {
                 link_type,
@@ -244,7 +265,7 @@ impl BodyRenderer<'_, '_> {
                 &dest_url,
                 title.into_static(),
                 id.into_static(),
-                loc,
+                at,
             ),
             Event::Start(Tag::Image {
                 link_type,
@@ -252,7 +273,7 @@ impl BodyRenderer<'_, '_> {
                 title,
                 id,
             }) => {
-                let dest = self.safe_url(&dest_url, loc, true);
+                let dest = self.safe_url(&dest_url, at, true);
                 self.emit(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
@@ -263,6 +284,7 @@ impl BodyRenderer<'_, '_> {
             Event::Html(t) | Event::InlineHtml(t) => {
                 self.raw_html = true;
                 for what in sanitize::dangers(&t) {
+                    let loc = self.loc(at);
                     self.diags.push(Diagnostic::warning(
                         self.ctx.file,
                         loc,
@@ -300,7 +322,7 @@ impl BodyRenderer<'_, '_> {
         dest: &str,
         title: CowStr<'static>,
         id: CowStr<'static>,
-        loc: Loc,
+        at: usize,
     ) {
         let internal = match link_type {
             LinkType::WikiLink { has_pothole } => {
@@ -329,7 +351,7 @@ impl BodyRenderer<'_, '_> {
             _ => None,
         };
         let Some((target, anchor, wants_title)) = internal else {
-            let dest = self.safe_url(dest, loc, false);
+            let dest = self.safe_url(dest, at, false);
             self.emit(Event::Start(Tag::Link {
                 link_type,
                 dest_url: dest.into(),
@@ -339,6 +361,7 @@ impl BodyRenderer<'_, '_> {
             return;
         };
         let n = self.body.links.len();
+        let loc = self.loc(at);
         self.body.links.push(LinkRef {
             target,
             anchor,
@@ -363,7 +386,7 @@ impl BodyRenderer<'_, '_> {
     }
 
     /// Refuse script-capable URL schemes; report them as warnings.
-    fn safe_url(&mut self, dest: &str, loc: Loc, image: bool) -> String {
+    fn safe_url(&mut self, dest: &str, at: usize, image: bool) -> String {
         let lower: String = dest
             .chars()
             .filter(|c| !c.is_whitespace() && !c.is_control())
@@ -377,6 +400,7 @@ impl BodyRenderer<'_, '_> {
             None | Some("http" | "https" | "mailto" | "tel") => dest.to_string(),
             Some(s) => {
                 let what = if image { "image" } else { "link" };
+                let loc = self.loc(at);
                 self.diags.push(Diagnostic::warning(
                     self.ctx.file,
                     loc,
@@ -400,11 +424,18 @@ impl BodyRenderer<'_, '_> {
         } else {
             base
         };
+        // Ids already used on this page and, per base, the next suffix to
+        // try: a page with thousands of identical headings stays linear.
         let mut id = base.clone();
-        let mut n = 1;
-        while self.body.headings.iter().any(|x| x.id == id) {
-            id = format!("{base}-{n}");
-            n += 1;
+        if !self.used_ids.insert(id.clone()) {
+            let next = self.next_suffix.entry(base.clone()).or_insert(1);
+            loop {
+                id = format!("{base}-{next}");
+                *next += 1;
+                if self.used_ids.insert(id.clone()) {
+                    break;
+                }
+            }
         }
         let level = h.level as u8;
         self.body.headings.push(Heading {
@@ -430,7 +461,7 @@ impl BodyRenderer<'_, '_> {
     }
 
     fn finish_code(&mut self) {
-        let Some((lang, code, loc)) = self.code.take() else {
+        let Some((lang, code, at)) = self.code.take() else {
             return;
         };
         self.body.text.push_str(&code);
@@ -444,6 +475,7 @@ impl BodyRenderer<'_, '_> {
                 Highlighted::Html(h) => h,
                 Highlighted::Plain => escaped,
                 Highlighted::Unknown => {
+                    let loc = self.loc(at);
                     self.diags.push(Diagnostic::warning(
                         self.ctx.file,
                         loc,

@@ -76,6 +76,48 @@ impl LineIndex {
     }
 }
 
+/// Locates many offsets of one text, cheaply when they come in increasing
+/// order (as parser events do): columns are counted from the previous
+/// position instead of from the line start, so a single 1 MB line with
+/// thousands of links stays linear.
+pub struct Locator<'t> {
+    text: &'t str,
+    index: &'t LineIndex,
+    last: Option<(usize, Loc)>,
+}
+
+impl<'t> Locator<'t> {
+    /// A locator over `text` and its index.
+    pub fn new(text: &'t str, index: &'t LineIndex) -> Self {
+        Locator {
+            text,
+            index,
+            last: None,
+        }
+    }
+
+    /// The location of byte `offset`.
+    pub fn loc(&mut self, offset: usize) -> Loc {
+        let offset = offset.min(self.text.len());
+        let loc = match self.last {
+            Some((prev, prev_loc))
+                if prev <= offset
+                    && self.text.is_char_boundary(prev)
+                    && self.text.is_char_boundary(offset) =>
+            {
+                let between = &self.text[prev..offset];
+                match between.rfind('\n') {
+                    None => Loc::new(prev_loc.line, prev_loc.col + between.chars().count() as u32),
+                    Some(_) => self.index.loc(self.text, offset),
+                }
+            }
+            _ => self.index.loc(self.text, offset),
+        };
+        self.last = Some((offset, loc));
+        loc
+    }
+}
+
 /// Decode a file as UTF-8, or locate the first invalid byte.
 pub fn decode(file: &SourceFile) -> Result<&str, Diagnostic> {
     std::str::from_utf8(&file.bytes).map_err(|e| {

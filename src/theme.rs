@@ -49,6 +49,8 @@ pub struct Theme {
     pub i18n: BTreeMap<String, String>,
     /// Theme files that could not be used (not UTF-8, unknown folder).
     pub problems: Vec<String>,
+    /// Templates the site's files provide (the rest come from the default).
+    pub overridden: Vec<String>,
 }
 
 impl Theme {
@@ -60,8 +62,21 @@ impl Theme {
         }
         for file in overrides {
             theme.add(&file.path, &file.bytes);
+            if let Some(name) = file.path.strip_prefix("templates/") {
+                theme.overridden.push(name.to_string());
+            }
         }
         theme
+    }
+
+    /// Default templates a site theme does not provide, so they fall back to
+    /// the built-in ones (worth a note when a site uses its own theme).
+    pub fn fallbacks(&self) -> Vec<&str> {
+        DEFAULT
+            .iter()
+            .filter_map(|(p, _)| p.strip_prefix("templates/"))
+            .filter(|t| !self.overridden.iter().any(|o| o == t))
+            .collect()
     }
 
     fn add(&mut self, path: &str, bytes: &[u8]) {

@@ -585,14 +585,23 @@ fn fragments(site: &Site<'_>) -> Vec<OutputFile> {
                 _ => "",
             };
             let text = page.body.text.as_str();
+            // Headings come in text order, so UTF-16 offsets (what the
+            // browser indexes by) are counted incrementally: counting from
+            // the start for each heading is quadratic on long pages.
+            let mut counted = (0usize, 0usize);
             let h = page
                 .body
                 .headings
                 .iter()
                 .map(|h| {
-                    let off = text
-                        .get(..h.text_offset)
-                        .map_or(0, |s| s.encode_utf16().count());
+                    let from = counted.0.min(h.text_offset);
+                    let base = if from == counted.0 { counted.1 } else { 0 };
+                    let start = if from == counted.0 { from } else { 0 };
+                    let off = base
+                        + text
+                            .get(start..h.text_offset)
+                            .map_or(0, |s| s.encode_utf16().count());
+                    counted = (h.text_offset, off);
                     (h.id.as_str(), h.text.as_str(), off)
                 })
                 .collect();
