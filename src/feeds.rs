@@ -176,12 +176,13 @@ fn redirects(site: &Site<'_>, title: &str) -> Vec<OutputFile> {
             let target = url(site, &p.path);
             let canonical = permalink(site, &p.path);
             let html = format!(
-                "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}: {page}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p><a href=\"{target}\">{page}</a></p>\n</body>\n</html>\n",
+                "<!DOCTYPE html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}: {page}</title>\n<link rel=\"canonical\" href=\"{canonical}\">\n<link rel=\"icon\" href=\"{icon}\" type=\"image/svg+xml\">\n<meta name=\"robots\" content=\"noindex\">\n<meta http-equiv=\"refresh\" content=\"0; url={target}\">\n</head>\n<body>\n<p><a href=\"{target}\">{page}</a></p>\n</body>\n</html>\n",
                 lang = xml(&site.config.language),
                 title = xml(title),
                 page = xml(&p.title),
                 canonical = xml(&canonical),
                 target = xml(&target),
+                icon = xml(&url(site, "favicon.svg")),
             );
             let path = if alias.ends_with(".html") {
                 alias.clone()

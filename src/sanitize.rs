@@ -115,7 +115,8 @@ fn decode_for_check(s: &str) -> String {
 
 fn has_tag(lower: &str, tag: &str) -> bool {
     lower.match_indices('<').any(|(i, _)| {
-        let t = lower[i + 1..].trim_start_matches('/');
+        // Closing tags are not reported again.
+        let t = &lower[i + 1..];
         t.starts_with(tag) && !t[tag.len()..].starts_with(|c: char| c.is_ascii_alphanumeric())
     })
 }

@@ -9,6 +9,7 @@ mod build;
 mod cli;
 mod diagnostics;
 mod hardening;
+mod hostile;
 mod links;
 mod reader;
 mod search;
