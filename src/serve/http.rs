@@ -33,6 +33,7 @@ const PING: Duration = Duration::from_secs(15);
 
 const LIVE_JS: &str = include_str!("live.js");
 const LIVE_CSS: &str = include_str!("live.css");
+const WAITING: &str = "<!DOCTYPE html>\n<html lang=\"nl\">\n<head>\n<meta charset=\"utf-8\">\n<title>Vakwerk</title>\n</head>\n<body>\n<p>Er is nog geen geslaagde build. Zodra de problemen zijn opgelost, verschijnt de site hier vanzelf.</p>\n</body>\n</html>\n";
 
 /// Which `Host` headers are accepted.
 #[derive(Clone, Debug)]
@@ -76,7 +77,11 @@ pub fn serve(listener: TcpListener, state: Arc<ServerState>, hosts: HostPolicy) 
     let open = Arc::new(AtomicUsize::new(0));
     let hosts = Arc::new(hosts);
     for stream in listener.incoming() {
-        let Ok(mut stream) = stream else { continue };
+        let Ok(mut stream) = stream else {
+            // Out of file descriptors and the like: don't spin on it.
+            std::thread::sleep(Duration::from_millis(20));
+            continue;
+        };
         if open.load(Ordering::SeqCst) >= MAX_CONNECTIONS {
             let _ = write_simple(&mut stream, 503, "too many connections");
             continue;
@@ -232,6 +237,16 @@ pub fn route(state: &ServerState, raw_path: &str, query: &str) -> Response {
     let Some(path) = clean_path(raw_path) else {
         return not_found();
     };
+    if served.files.is_empty() {
+        // No build has succeeded yet (a broken site.yaml or template from
+        // the start): a page that shows the problems and reloads when fixed.
+        return Response {
+            status: 503,
+            content_type: "text/html; charset=utf-8",
+            headers: Vec::new(),
+            body: Arc::new(inject(WAITING.as_bytes(), version)),
+        };
+    }
     let base = served.base_path.as_str();
     let Some(rel) = path.strip_prefix(base) else {
         // `/kb` for base `/kb/`, and `/` when the site lives below a path.

@@ -70,7 +70,6 @@ pub fn run(options: &ServeOptions) -> Result<(), Error> {
         Some(dir) => Some(fs::output_dir(&root, Some(dir))?),
         None => None,
     };
-    let config = fs::load_config(&root)?;
     let addr = SocketAddr::new(options.bind, options.port);
     let listener = TcpListener::bind(addr).map_err(|source| Error::Serve {
         addr: addr.to_string(),
@@ -83,7 +82,7 @@ pub fn run(options: &ServeOptions) -> Result<(), Error> {
     // Watch before the first load, so no edit made during it is missed.
     let mut watcher = Watcher::new(&root, DEBOUNCE)?;
     let state = Arc::new(ServerState::new());
-    let mut session = Session::start(root, config, options, Arc::clone(&state), output)?;
+    let mut session = Session::start(root, options, Arc::clone(&state), output);
 
     let http_state = Arc::clone(&state);
     let hosts = http::HostPolicy { bind: options.bind };
@@ -170,22 +169,21 @@ struct Session {
 }
 
 impl Session {
+    /// Load and build everything. A broken `site.yaml` or theme does not
+    /// stop `serve` even now: the browser shows the problems until fixed.
     fn start(
         root: PathBuf,
-        config: Config,
         options: &ServeOptions,
         state: Arc<ServerState>,
         output: Option<PathBuf>,
-    ) -> Result<Session, Error> {
+    ) -> Session {
         let start = Instant::now();
-        let sources = fs::load_sources(&root, &config)?;
-        let renderer = Renderer::new(&Theme::load(&sources.theme), &config.language)?;
         let mut session = Session {
-            templates_key: templates_key(&sources.theme),
+            templates_key: 0,
             root,
-            config: Ok(config),
-            sources,
-            renderer: Ok(renderer),
+            config: Err(Vec::new()),
+            sources: Sources::default(),
+            renderer: Err(Vec::new()),
             incremental: Incremental::new(),
             highlighter: Highlighter::new(),
             options: BuildOptions {
@@ -199,8 +197,9 @@ impl Session {
             last_errors: Vec::new(),
             color: std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none(),
         };
+        session.reload_all();
         session.rebuild(&|| false, start, "initial build");
-        Ok(session)
+        session
     }
 
     fn base_path(&self) -> String {

@@ -1054,3 +1054,26 @@ fn git_checkout_of_another_branch_ends_equal_to_a_fresh_build() {
     });
     assert_serves_fresh_build(&server, &root);
 }
+
+#[test]
+fn starts_with_a_broken_site_yaml_and_recovers_when_it_is_fixed() {
+    // See: #5 ("a typo shows up as a readable overlay instead of a dead server")
+    let dir = inline_dir(DISK_SITE);
+    let root = dir.path().to_path_buf();
+    write(&root, "site.yaml", &format!("{SCHEMA}  kapot: [\n"));
+    let server = Server::start(&root, &[]);
+    let r = server.get("/");
+    assert_eq!(r.status, 503);
+    assert!(
+        r.text().contains("/__vakwerk/live.js"),
+        "the waiting page reloads by itself"
+    );
+    let p = wait_problem(&server, "site.yaml");
+    assert!(p["line"].as_u64().unwrap_or(0) > 1, "{p}");
+    write(&root, "site.yaml", SCHEMA);
+    server.wait_for("/methoden/buurtcirkel/", Duration::from_secs(10), |r| {
+        r.status == 200
+    });
+    wait_no_problems(&server);
+    assert_serves_fresh_build(&server, &root);
+}
