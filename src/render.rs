@@ -773,9 +773,13 @@ fn backlink_groups(
 }
 
 fn json_ld(site: &Site<'_>, page: &Page) -> String {
-    let ty = match page.kind.as_deref() {
-        Some("begrip") => "DefinedTerm",
-        _ if page.role == Role::Page => "Article",
+    // Begrippen are a glossary: each term a `DefinedTerm` in the set that
+    // their section page is (the section page itself is not a term).
+    let glossary = page.kind.as_deref() == Some("begrip");
+    let ty = match page.role {
+        Role::Page if glossary => "DefinedTerm",
+        Role::Section if glossary => "DefinedTermSet",
+        Role::Page => "Article",
         _ => "WebPage",
     };
     let mut v = serde_json::json!({
@@ -788,6 +792,20 @@ fn json_ld(site: &Site<'_>, page: &Page) -> String {
         "inLanguage": site.config.language,
         "isPartOf": { "@type": "WebSite", "name": site.config.title, "url": permalink(site, "") },
     });
+    if ty == "DefinedTerm" {
+        // `headline` belongs to articles; a term names its set instead.
+        if let Some(map) = v.as_object_mut() {
+            map.remove("headline");
+        }
+        let set = crate::overview::section_of(site, page);
+        if let Some(set) = set {
+            v["inDefinedTermSet"] = serde_json::json!({
+                "@type": "DefinedTermSet",
+                "name": site.pages[set].title,
+                "url": permalink(site, &site.pages[set].path),
+            });
+        }
+    }
     if let Some(d) = &page.date {
         v["datePublished"] = d.clone().into();
     }

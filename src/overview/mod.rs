@@ -120,6 +120,12 @@ fn pages_of(site: &Site<'_>, kind: &str) -> Vec<PageId> {
     ids
 }
 
+/// The section page of a page's kind, if the site has one.
+pub fn section_of(site: &Site<'_>, page: &Page) -> Option<PageId> {
+    let kind = site.config.kind(page.kind.as_deref()?)?;
+    site.page_by_path(&format!("{}/", kind.section))
+}
+
 /// When a page last changed: its `updated`, else its `date`. A section or
 /// home page without either takes the newest date of the pages below it,
 /// so every page can show one.

@@ -417,6 +417,16 @@ fn metadata_canonical_opengraph_json_ld_robots_and_favicon() {
     }
     let term = output(&b, "begrippen/presentie/index.html");
     assert!(term.contains("\"@type\":\"DefinedTerm\""), "{term}");
+    assert!(
+        term.contains("\"inDefinedTermSet\":{\"@type\":\"DefinedTermSet\",\"name\":\"Begrippen\",\"url\":\"https://kb.example.org/kb/begrippen/\"}"),
+        "{term}"
+    );
+    assert!(!term.contains("\"headline\""), "{term}");
+    let glossary = output(&b, "begrippen/index.html");
+    assert!(
+        glossary.contains("\"@type\":\"DefinedTermSet\""),
+        "{glossary}"
+    );
     let robots = output(&b, "robots.txt");
     assert!(
         robots.contains("Sitemap: https://kb.example.org/kb/sitemap.xml"),
