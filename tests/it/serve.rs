@@ -604,6 +604,10 @@ fn fresh_build(root: &Path) -> Vec<(String, Vec<u8>)> {
 /// The served site equals a fresh build: every built file is served with
 /// the same bytes, and nothing else is.
 fn assert_serves_fresh_build(server: &Server, root: &Path) {
+    assert_serves_fresh_build_below(server, root, "/");
+}
+
+fn assert_serves_fresh_build_below(server: &Server, root: &Path, base: &str) {
     server.settle();
     let want = fresh_build(root);
     let listed: Vec<String> =
@@ -611,7 +615,7 @@ fn assert_serves_fresh_build(server: &Server, root: &Path) {
     let built: Vec<String> = want.iter().map(|(p, _)| p.clone()).collect();
     assert_eq!(listed, built, "served file list differs from a fresh build");
     for (path, bytes) in &want {
-        let r = server.get(&format!("/{path}"));
+        let r = server.get(&format!("{base}{path}"));
         assert_eq!(r.status, 200, "{path}");
         assert!(
             without_live_script(&r.body) == *bytes,
@@ -1076,4 +1080,30 @@ fn starts_with_a_broken_site_yaml_and_recovers_when_it_is_fixed() {
     });
     wait_no_problems(&server);
     assert_serves_fresh_build(&server, &root);
+}
+
+#[test]
+fn a_site_below_a_base_path_is_served_there() {
+    let dir = inline_dir(DISK_SITE);
+    let root = dir.path().to_path_buf();
+    write(
+        &root,
+        "site.yaml",
+        &SCHEMA.replace(
+            "base_url: https://example.org/",
+            "base_url: https://example.org/kb/",
+        ),
+    );
+    let server = Server::start(&root, &[]);
+    assert!(server.url.ends_with("/kb/"), "{}", server.url);
+    let r = server.get("/kb/methoden/buurtcirkel/");
+    assert_eq!(r.status, 200);
+    assert!(r.text().contains("href=\"/kb/niveaus/meso/\""));
+    for (path, to) in [("/", "/kb/"), ("/kb", "/kb/")] {
+        let r = server.get(path);
+        assert_eq!(r.status, 301, "{path}");
+        assert_eq!(r.header("location").as_deref(), Some(to), "{path}");
+    }
+    assert_eq!(server.get("/methoden/buurtcirkel/").status, 404);
+    assert_serves_fresh_build_below(&server, &root, "/kb/");
 }
