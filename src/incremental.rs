@@ -146,6 +146,8 @@ pub struct Incremental {
     shared: Option<Shared>,
     /// The last snapshot handed out.
     last: Option<Snapshot>,
+    /// The output-clash diagnostics of a set of output paths.
+    clashes: Option<(Vec<String>, Vec<Diagnostic>)>,
     epoch: u64,
     structural_epoch: u64,
     stats: Stats,
@@ -276,10 +278,14 @@ impl Incremental {
         if changes.structural {
             self.structural_epoch = self.epoch;
         }
-        let mut first = changes.changed.clone();
-        first.extend(changes.reached.iter().take(NEIGHBOUR_BUDGET));
+        let reached: Vec<PageId> = changes
+            .reached
+            .iter()
+            .take(NEIGHBOUR_BUDGET)
+            .copied()
+            .collect();
         // After the fast path this finds nothing left to render.
-        self.stats.rendered_first += self.render(inputs.renderer, &site, &shared, &first);
+        self.stats.rendered_first += self.render(inputs.renderer, &site, &shared, &changes.changed);
         self.previous = Previous {
             pages: site.pages.clone(),
             edges: site
@@ -296,6 +302,13 @@ impl Incremental {
             site_diags: &site_diags,
         };
         if !self.stats.fast {
+            // The edited pages first; the pages they reach (a niveau page
+            // with thousands of backlinks, a long section) right after.
+            if !reached.is_empty() && !changes.changed.is_empty() {
+                let snapshot = self.snapshot(&base, &site);
+                on_pages(&snapshot);
+            }
+            self.stats.rendered_first += self.render(inputs.renderer, &site, &shared, &reached);
             let snapshot = self.snapshot(&base, &site);
             on_pages(&snapshot);
             self.last = Some(snapshot);
@@ -757,7 +770,7 @@ impl Incremental {
     }
 
     /// Everything as it stands now, in `build::build`'s order and form.
-    fn snapshot(&self, base: &Base<'_>, site: &Site<'_>) -> Snapshot {
+    fn snapshot(&mut self, base: &Base<'_>, site: &Site<'_>) -> Snapshot {
         let mut diags = base.sources.diagnostics.clone();
         diags.extend(base.parse_diags.iter().cloned());
         diags.extend(base.site_diags.iter().cloned());
@@ -795,7 +808,18 @@ impl Incremental {
             }
         }
         files.sort_by(|a, b| a.path.cmp(&b.path));
-        build::check_output_clashes(files.iter().map(|f| f.path.as_str()), &mut diags);
+        // Folding 20,000 paths takes longer than comparing them with the
+        // last snapshot's: most updates keep the same set of files.
+        let same_paths = self.clashes.as_ref().is_some_and(|(paths, _)| {
+            paths.len() == files.len() && paths.iter().zip(&files).all(|(p, f)| *p == f.path)
+        });
+        if !same_paths {
+            let mut clashes = Vec::new();
+            build::check_output_clashes(files.iter().map(|f| f.path.as_str()), &mut clashes);
+            let paths = files.iter().map(|f| f.path.clone()).collect();
+            self.clashes = Some((paths, clashes));
+        }
+        diags.extend(self.clashes.iter().flat_map(|(_, d)| d.iter().cloned()));
         diagnostic::sort(&mut diags);
         Snapshot {
             files,

@@ -401,7 +401,9 @@ impl Session {
         let mut first_ms = 0;
         let published_any = &mut self.published_any;
         let mut step1 = |snap: &Snapshot| {
-            first_ms = start.elapsed().as_millis();
+            if first_ms == 0 {
+                first_ms = start.elapsed().as_millis().max(1);
+            }
             // Step 1 shows an edit fast; with errors it waits for step 2,
             // which reports the whole set.
             if !snap.has_errors() {

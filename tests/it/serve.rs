@@ -295,6 +295,15 @@ fn incremental_rebuilds_equal_fresh_builds_after_every_edit() {
         .check("asset added");
     s.write("content/methoden/plaatje.png", "\u{89}PNG other")
         .check("asset changed");
+    s.write("content/methoden/Plaatje.png", "other case")
+        .check("two outputs that differ only by case (error)");
+    s.edit(
+        "content/methoden/a.md",
+        "Andere tekst, langer.",
+        "Weer andere tekst.",
+    )
+    .check("body edit while the clash stands");
+    s.remove("content/methoden/Plaatje.png").check("clash gone");
     let linked = s
         .edit(
             "content/niveaus/macro.md",
