@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Side-by-side build benchmark: Vakwerk against Hugo and the pulldown-cmark
+# floor, on the same synthetic Dutch corpus, in one run on this machine.
+#
+#   bash benches/compare.sh [PAGES ...]        (default: 1000 10000)
+#
+# Needs: python3, hugo (Debian package `hugo`), GNU time (/usr/bin/time).
+# Prints a Markdown table; ratios measured side by side are what count.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+gen=../shared/bench/gen_corpus.py
+work=${BENCH_DIR:-/tmp/vakwerk-bench}
+sizes=("$@"); [ ${#sizes[@]} -gt 0 ] || sizes=(1000 10000)
+mkdir -p "$work"
+command -v hugo >/dev/null || { echo "install hugo (apt-get install hugo)"; exit 2; }
+cargo build --release --quiet
+cargo bench --bench floor --no-run --quiet 2>/dev/null
+floor=$(ls -t target/release/deps/floor-* | grep -v '\.d$' | head -1)
+vk=target/release/vakwerk
+
+measure() { # command... -> "wall user sys rss_kb"
+  local t; t=$(mktemp)
+  /usr/bin/time -o "$t" -f "%e %U %S %M" "$@" >/dev/null 2>&1
+  tail -1 "$t"; rm -f "$t"
+}
+
+echo "| pages | tool | wall s | user+sys s | peak RSS MB | output MB | vs Hugo | vs floor |"
+echo "|---|---|---|---|---|---|---|---|"
+for n in "${sizes[@]}"; do
+  [ -d "$work/vk-$n" ] || python3 "$gen" --pages "$n" --seed 1 --flavor vakwerk --out "$work/vk-$n" >/dev/null
+  [ -d "$work/hugo-$n" ] || python3 "$gen" --pages "$n" --seed 1 --flavor hugo --out "$work/hugo-$n" >/dev/null
+  f=$("$floor" "$work/vk-$n" | awk '{print $2}')
+  rm -rf "$work/hugo-out-$n"; read -r hw hu hs hm <<<"$(measure hugo --quiet -s "$work/hugo-$n" -d "$work/hugo-out-$n")"
+  rm -rf "$work/vk-out-$n"; read -r vw vu vs vm <<<"$(measure "$vk" build --root "$work/vk-$n" --output "$work/vk-out-$n")"
+  read -r cw cu cs cm <<<"$(measure "$vk" check --root "$work/vk-$n")"
+  ho=$(du -sm "$work/hugo-out-$n" | cut -f1); vo=$(du -sm "$work/vk-out-$n" | cut -f1)
+  r() { python3 -c "print(f'{$1/$2:.2f}')"; }
+  echo "| $n | Hugo | $hw | $(python3 -c "print(round($hu+$hs,2))") | $((hm/1024)) | $ho | 1.00 | $(r "$hw" "$f") |"
+  echo "| $n | vakwerk build | $vw | $(python3 -c "print(round($vu+$vs,2))") | $((vm/1024)) | $vo | $(r "$vw" "$hw") | $(r "$vw" "$f") |"
+  echo "| $n | vakwerk check | $cw | $(python3 -c "print(round($cu+$cs,2))") | $((cm/1024)) | – | $(r "$cw" "$hw") | $(r "$cw" "$f") |"
+  echo "| $n | pulldown-cmark floor (1 thread, no I/O) | $f | – | – | – | $(r "$f" "$hw") | 1.00 |"
+done
