@@ -384,6 +384,7 @@ impl Session {
                 }
                 eprintln!("{label}: not rebuilt; still serving the last good build");
                 self.state.set_problems(problems);
+                self.state.set_busy(false);
                 return;
             }
         };
@@ -404,9 +405,13 @@ impl Session {
             if first_ms == 0 {
                 first_ms = start.elapsed().as_millis().max(1);
             }
-            // Step 1 shows an edit fast; with errors it waits for step 2,
-            // which reports the whole set.
-            if !snap.has_errors() {
+            // Step 1 shows an edit fast. With errors the last good build
+            // stays, and the overlay shows them now rather than after the
+            // background step (which may add problems of its own).
+            if snap.has_errors() {
+                let errors = snap.diagnostics.iter().filter(|d| d.is_error());
+                state.set_problems(errors.map(Problem::from).collect());
+            } else {
                 state.publish(snap, &base_path);
                 state.set_problems(Vec::new());
                 *published_any = true;
