@@ -23,7 +23,6 @@ use std::borrow::Cow;
 use std::collections::HashSet;
 
 use rust_stemmers::{Algorithm, Stemmer};
-use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
 /// Words longer than this (in chars) are not indexed: they are URLs, hashes
@@ -85,11 +84,19 @@ pub fn fold(text: &str) -> String {
     if text.is_ascii() {
         return text.to_ascii_lowercase();
     }
+    // Decomposing character by character equals NFKD of the whole text
+    // here: NFKD only reorders combining marks, and those are dropped.
     let mut out = String::with_capacity(text.len());
-    for c in text.nfkd() {
-        if !is_combining_mark(c) {
-            out.extend(c.to_lowercase());
+    for c in text.chars() {
+        if c.is_ascii() {
+            out.push(c.to_ascii_lowercase());
+            continue;
         }
+        unicode_normalization::char::decompose_compatible(c, |d| {
+            if !is_combining_mark(d) {
+                out.extend(d.to_lowercase());
+            }
+        });
     }
     out
 }
@@ -103,36 +110,37 @@ fn is_word_char(c: char) -> bool {
 /// them), so positions stay meaningful for phrases.
 pub fn words(text: &str) -> Vec<Word> {
     let folded = fold(text);
-    let chars: Vec<char> = folded.chars().collect();
+    let s = folded.as_str();
+    // Works on byte offsets into the folded text: collecting it into a
+    // `Vec<char>` and each word into a new `String` made this the hottest
+    // function of a build.
+    let at = |i: usize| s.get(i..).and_then(|r| r.chars().next());
     let mut out = Vec::new();
-    let mut chain: Vec<String> = Vec::new();
+    let mut chain: Vec<&str> = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        if !is_word_char(chars[i]) {
-            i += 1;
+    while let Some(c) = at(i) {
+        if !is_word_char(c) {
+            i += c.len_utf8();
             continue;
         }
         let start = i;
-        while i < chars.len() && is_word_char(chars[i]) {
-            i += 1;
+        while let Some(c) = at(i).filter(|&c| is_word_char(c)) {
+            i += c.len_utf8();
         }
-        let word: String = chars[start..i].iter().collect();
+        let word = &s[start..i];
         // `thema's`, `SDG's`: the apostrophe-s is a plural or possessive
         // ending, not a word of its own.
-        if i + 1 < chars.len()
-            && matches!(chars[i], '\'' | '\u{2019}')
-            && chars[i + 1] == 's'
-            && !chars.get(i + 2).is_some_and(|&c| is_word_char(c))
-        {
-            i += 2;
+        if let Some(q @ ('\'' | '\u{2019}')) = at(i) {
+            let after_q = i + q.len_utf8();
+            if at(after_q) == Some('s') && !at(after_q + 1).is_some_and(is_word_char) {
+                i = after_q + 1;
+            }
         }
         let long = word.chars().count() > MAX_WORD;
-        let joins = chars.get(i) == Some(&'-')
-            && !long
-            && chars.get(i + 1).is_some_and(|&c| is_word_char(c));
+        let joins = at(i) == Some('-') && !long && at(i + 1).is_some_and(is_word_char);
         if !long {
             out.push(Word {
-                text: word.clone(),
+                text: word.to_string(),
                 extra: false,
             });
             chain.push(word);
