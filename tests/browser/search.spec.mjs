@@ -88,8 +88,11 @@ if (mode === 'fixture') {
       await page.keyboard.type(ch);
       typed += ch;
       await page.waitForFunction((q) => document.getElementById('zoekstatus').textContent.includes(q), typed);
-      await page.waitForLoadState('networkidle');
-      await page.waitForTimeout(30);
+      // Shards for a new prefix may still be arriving on a loaded machine:
+      // wait (bounded) for the result rather than sampling once.
+      await page
+        .waitForFunction(() => [...document.querySelectorAll('#zoekresultaten a')].some((a) => a.getAttribute('href').startsWith('/methoden/adviesvangers/')), null, { timeout: 10000 })
+        .catch(() => {});
       has(await hrefs(page), '/methoden/adviesvangers/', `after "${typed}":`);
       assert(page.url().includes(`q=${typed}`), `URL follows typing: ${page.url()}`);
     }

@@ -40,7 +40,10 @@ pub fn node(script: &str, args: &[&str]) {
             && Path::new("/usr/bin/chromium").exists(),
         "browser tests need Chromium and the npm packages: `apt-get install chromium chromium-driver` and `npm ci --prefix tests/browser` (.ci/run does both)"
     );
-    let o = Command::new("node")
+    // A hung browser must fail the suite, not hang it.
+    let o = Command::new("timeout")
+        .arg("900")
+        .arg("node")
         .arg(dir.join(script))
         .args(args)
         .current_dir(&dir)
