@@ -109,13 +109,23 @@ fn is_word_char(c: char) -> bool {
 /// hyphenated words marked as extras. Stop words are kept (callers drop
 /// them), so positions stay meaningful for phrases.
 pub fn words(text: &str) -> Vec<Word> {
+    let mut out = Vec::new();
+    each_word(text, |w, extra| {
+        out.push(Word {
+            text: w.to_string(),
+            extra,
+        })
+    });
+    out
+}
+
+/// Calls `f(word, extra)` for each word of `text`, exactly as [`words`]
+/// returns them, without allocating a `String` per word: the index builder
+/// visits every word of every page twice.
+pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
     let folded = fold(text);
     let s = folded.as_str();
-    // Works on byte offsets into the folded text: collecting it into a
-    // `Vec<char>` and each word into a new `String` made this the hottest
-    // function of a build.
     let at = |i: usize| s.get(i..).and_then(|r| r.chars().next());
-    let mut out = Vec::new();
     let mut chain: Vec<&str> = Vec::new();
     let mut i = 0;
     while let Some(c) = at(i) {
@@ -139,26 +149,19 @@ pub fn words(text: &str) -> Vec<Word> {
         let long = word.chars().count() > MAX_WORD;
         let joins = at(i) == Some('-') && !long && at(i + 1).is_some_and(is_word_char);
         if !long {
-            out.push(Word {
-                text: word.to_string(),
-                extra: false,
-            });
+            f(word, false);
             chain.push(word);
         }
         if !joins {
             if chain.len() > 1 {
                 let joined: String = chain.concat();
                 if joined.chars().count() <= MAX_WORD {
-                    out.push(Word {
-                        text: joined,
-                        extra: true,
-                    });
+                    f(&joined, true);
                 }
             }
             chain.clear();
         }
     }
-    out
 }
 
 /// True for a stop word (already folded).

@@ -36,7 +36,7 @@ use crate::frontmatter::FieldValue;
 use crate::page::{Page, Role};
 use crate::render::url;
 use crate::site::Site;
-use analyzer::{Analyzer, Dictionary, Language, Word, is_stop_word, words};
+use analyzer::{Analyzer, Dictionary, Language, is_stop_word};
 use encode::Writer;
 
 /// The output folder of the index.
@@ -219,12 +219,17 @@ fn vocabulary(docs: &[[String; N_FIELDS]]) -> Vocabulary {
             let mut counts: HashMap<String, u64> = HashMap::new();
             let mut body_len = 0u32;
             for (f, text) in d.iter().enumerate() {
-                for w in words(text) {
-                    if f == BODY && !w.extra && !is_stop_word(&w.text) {
+                analyzer::each_word(text, |w, extra| {
+                    if f == BODY && !extra && !is_stop_word(w) {
                         body_len += 1;
                     }
-                    *counts.entry(w.text).or_default() += 1;
-                }
+                    match counts.get_mut(w) {
+                        Some(c) => *c += 1,
+                        None => {
+                            counts.insert(w.to_string(), 1);
+                        }
+                    }
+                });
             }
             (counts, body_len)
         })
@@ -344,16 +349,15 @@ fn doc_impacts(doc: &[String; N_FIELDS], terms: &Terms, avg_len: f64) -> Vec<(u3
     let mut tfs: HashMap<u32, Tf> = HashMap::new();
     let mut body_len = 0usize;
     for (f, text) in doc.iter().enumerate() {
-        let ws: Vec<Word> = words(text);
         let mut sequence: Vec<u32> = Vec::new();
-        for w in &ws {
-            let Some(wt) = terms.by_word.get(&w.text) else {
-                continue;
+        analyzer::each_word(text, |w, extra| {
+            let Some(wt) = terms.by_word.get(w) else {
+                return;
             };
             if let Some(e) = wt.exact {
                 let tf = tfs.entry(e).or_default();
                 tf.exact[f] = tf.exact[f].saturating_add(1);
-                if !w.extra {
+                if !extra {
                     sequence.push(e);
                     if f == BODY {
                         body_len += 1;
@@ -364,7 +368,7 @@ fn doc_impacts(doc: &[String; N_FIELDS], terms: &Terms, avg_len: f64) -> Vec<(u3
                 let tf = tfs.entry(p).or_default();
                 tf.part[f] = tf.part[f].saturating_add(1);
             }
-        }
+        });
         for group in synonyms::matches(&sequence, &terms.phrases) {
             let tf = tfs.entry(group).or_default();
             tf.exact[f] = tf.exact[f].saturating_add(1);
