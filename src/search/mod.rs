@@ -68,7 +68,7 @@ const VOCAB_BYTES: usize = 12 * 1024;
 /// Build the search index of `site`.
 pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
     let analyzer = Analyzer::new(Language::for_code(&site.config.language));
-    let docs: Vec<[String; N_FIELDS]> = site.pages.iter().map(|p| doc_fields(p)).collect();
+    let docs: Vec<[String; N_FIELDS]> = site.pages.par_iter().map(|p| doc_fields(p)).collect();
     let vocabulary = vocabulary(&docs);
     let groups = synonyms::groups(site, &analyzer);
     let terms = Terms::new(&vocabulary, &groups, &analyzer);
@@ -149,7 +149,7 @@ fn doc_fields(page: &Page) -> [String; N_FIELDS] {
     // A summary taken from the start of the body would count the same words
     // twice; only a written summary is its own field.
     let derived = page.summary.trim_end_matches('…').trim();
-    let summary = if !derived.is_empty() && flat(body).starts_with(&flat(derived)) {
+    let summary = if !derived.is_empty() && starts_with_words(body, derived) {
         String::new()
     } else {
         page.summary.clone()
@@ -173,8 +173,20 @@ fn doc_fields(page: &Page) -> [String; N_FIELDS] {
     ]
 }
 
-fn flat(s: &str) -> String {
-    s.split_whitespace().collect::<Vec<_>>().join(" ")
+/// Whether `text` with its whitespace collapsed starts with `prefix` with
+/// its whitespace collapsed, without building either collapsed string
+/// (the body can be megabytes; the prefix is a summary).
+fn starts_with_words(text: &str, prefix: &str) -> bool {
+    let mut body = text.split_whitespace();
+    let mut words = prefix.split_whitespace().peekable();
+    while let Some(w) = words.next() {
+        let Some(b) = body.next() else { return false };
+        let last = words.peek().is_none();
+        if !(b == w || (last && b.starts_with(w))) {
+            return false;
+        }
+    }
+    true
 }
 
 fn push_line(out: &mut String, s: &str) {
