@@ -71,8 +71,10 @@ test('the copy button puts the APA citation on the clipboard', async ({ context,
   const button = page.locator('button.copy');
   assert(await button.isVisible(), 'copy button is shown when scripts run');
   await button.click();
+  // The copy is asynchronous: read the clipboard only once the page says it
+  // is done (bounded, for loaded machines).
+  const status = await page.waitForFunction(() => document.getElementById('melding').textContent, null, { timeout: 10000 }).then((h) => h.jsonValue());
   const text = await page.evaluate(() => navigator.clipboard.readText());
-  const status = await page.waitForFunction(() => document.getElementById('melding').textContent, null, { timeout: 2000 }).then((h) => h.jsonValue());
   await page.close();
   const want = /^Vakwerk – kennisbank sociaal werk\. \(\d{4}, \d{1,2} [a-z]+\)\. Adviesvangers\. https:\/\/vakwerk\.example\.org\/methoden\/adviesvangers\/$/;
   assert(want.test(text), `clipboard holds "${text}"`);
@@ -87,7 +89,7 @@ test('following a heading anchor copies its link', async ({ context, server }) =
   assert(await anchor.isVisible(), 'the anchor is visible without hovering');
   await anchor.focus();
   await page.keyboard.press('Enter');
-  await page.waitForFunction(() => document.getElementById('melding').textContent, null, { timeout: 2000 });
+  await page.waitForFunction(() => document.getElementById('melding').textContent, null, { timeout: 10000 });
   const text = await page.evaluate(() => navigator.clipboard.readText());
   await page.close();
   assert(text === `${server.url}/methoden/adviesvangers/#aanpak`, `clipboard holds "${text}"`);
