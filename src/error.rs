@@ -86,3 +86,16 @@ pub enum Error {
         message: String,
     },
 }
+
+/// An error and its `source()` chain on one line (`a: b: c`), for messages
+/// that must carry the cause (tera puts the useful part in the source).
+pub fn chain(e: &dyn std::error::Error) -> String {
+    let mut msg = e.to_string();
+    let mut source = e.source();
+    while let Some(s) = source {
+        msg.push_str(": ");
+        msg.push_str(&s.to_string());
+        source = s.source();
+    }
+    msg
+}

@@ -544,6 +544,30 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The text of HTML that Vakwerk rendered itself: tags dropped, the
+/// entities [`escape_html`] writes decoded (`&amp;` last, so a literal
+/// "&lt;" in the text is not decoded twice), trimmed. Block elements are
+/// followed by newlines in pulldown-cmark's output, so words stay apart.
+pub fn html_text(html: &str) -> String {
+    let mut out = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' => in_tag = false,
+            c if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    out.replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&")
+        .trim()
+        .to_string()
+}
+
 /// Render a short Markdown value (a front-matter field) to inline HTML.
 /// Raw HTML is shown as text and links keep only safe schemes.
 pub fn render_inline(md: &str) -> String {

@@ -339,14 +339,7 @@ fn template_name(e: &tera::Error) -> String {
 }
 
 fn error_chain(e: &tera::Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
+    crate::error::chain(e)
 }
 
 fn parse_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, Error> {
@@ -892,7 +885,7 @@ impl SectionView {
 }
 
 /// Sort by weight, then title in natural order (`SDG 2` before `SDG 10`).
-fn sort_pages(site: &Site<'_>, ids: &mut [PageId]) {
+pub(crate) fn sort_pages(site: &Site<'_>, ids: &mut [PageId]) {
     ids.sort_by(|&a, &b| {
         let (pa, pb) = (&site.pages[a], &site.pages[b]);
         pa.weight

@@ -142,7 +142,7 @@ fn week(site: &Site<'_>, id: PageId, chunk: &str) -> Week {
         id: heading_id,
         title,
         pages: links_in(site, id, chunk),
-        question: strip_tags(&question_html),
+        question: crate::markdown::html_text(&question_html),
         question_html,
     }
 }
@@ -250,26 +250,4 @@ fn reading_item(site: &Site<'_>, id: PageId, inner: &str) -> Option<String> {
         ));
     }
     Some(extra)
-}
-
-/// Text of a small HTML fragment we rendered ourselves: tags dropped, the
-/// entities `escape_html` writes decoded.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => in_tag = false,
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
-        .trim()
-        .to_string()
 }

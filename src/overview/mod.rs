@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use crate::page::{Page, Role};
-use crate::render::{natural_cmp, permalink, url};
+use crate::render::{permalink, url};
 use crate::site::{PageId, Site};
 
 pub use cite::{Citation, citation, human_date};
@@ -110,13 +110,7 @@ fn pages_of(site: &Site<'_>, kind: &str) -> Vec<PageId> {
             site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind)
         })
         .collect();
-    ids.sort_by(|&a, &b| {
-        let (pa, pb) = (&site.pages[a], &site.pages[b]);
-        pa.weight
-            .cmp(&pb.weight)
-            .then_with(|| natural_cmp(&pa.title, &pb.title))
-            .then_with(|| pa.path.cmp(&pb.path))
-    });
+    crate::render::sort_pages(site, &mut ids);
     ids
 }
 

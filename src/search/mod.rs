@@ -159,7 +159,7 @@ fn doc_fields(page: &Page) -> [String; N_FIELDS] {
     for (_, value) in &page.fields {
         match value {
             FieldValue::Text(s) => push_line(&mut fields, s),
-            FieldValue::Html(h) => push_line(&mut fields, &strip_tags(h)),
+            FieldValue::Html(h) => push_line(&mut fields, &crate::markdown::html_text(h)),
             FieldValue::List(items) => items.iter().for_each(|i| push_line(&mut fields, i)),
             _ => {}
         }
@@ -192,31 +192,6 @@ fn starts_with_words(text: &str, prefix: &str) -> bool {
 fn push_line(out: &mut String, s: &str) {
     out.push_str(s);
     out.push('\n');
-}
-
-/// Text of inline HTML rendered from a `markdown` field: tags dropped, the
-/// few entities our renderer writes decoded.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    // `&amp;` last, or `&amp;lt;` (a literal "&lt;" in the text) would
-    // decode twice.
-    out.replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&amp;", "&")
 }
 
 /// Every distinct folded word of the site with its number of occurrences,

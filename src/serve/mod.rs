@@ -552,14 +552,7 @@ fn tera_position(message: &str) -> Option<(u32, u32)> {
 }
 
 fn error_chain(e: &Error) -> String {
-    let mut msg = e.to_string();
-    let mut source = std::error::Error::source(e);
-    while let Some(s) = source {
-        msg.push_str(": ");
-        msg.push_str(&s.to_string());
-        source = s.source();
-    }
-    msg
+    crate::error::chain(e)
 }
 
 fn is_theme_file(path: &str) -> bool {
