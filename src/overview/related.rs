@@ -140,35 +140,26 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
     let (Some(facets), Some(others)) = (ix.facets.get(id), ix.others.get(id)) else {
         return Vec::new();
     };
-    // Shared facets and shared other references per candidate, in dense
-    // counters (a page's candidates can be most of the site), plus the
-    // list of candidates touched so only those are ranked.
-    let n = site.pages.len();
-    let (mut shared_facets, mut shared_others) = (vec![0u32; n], vec![0u32; n]);
-    let mut touched: Vec<PageId> = Vec::new();
-    for &f in facets {
-        for &q in &ix.facet_users[f] {
-            if shared_facets[q] == 0 && shared_others[q] == 0 {
-                touched.push(q);
-            }
-            shared_facets[q] += 1;
-        }
+    // Candidates sharing a facet always outrank those sharing only other
+    // references, so when at least LIMIT of them exist the others-only
+    // candidates (a niveau can be shared with a third of the site) are
+    // never gathered: the ranking is the same, the work a fraction.
+    let mut ranked = tally(&ix.facet_users, facets, |q| {
+        q != id && !facets.contains(&q)
+    })
+    .into_iter()
+    .map(|(q, f)| (q, (f, others.intersection(&ix.others[q]).count())))
+    .collect::<Vec<_>>();
+    if ranked.len() < LIMIT {
+        let with_facets: BTreeSet<PageId> = ranked.iter().map(|(q, _)| *q).collect();
+        ranked.extend(
+            tally(&ix.other_users, others, |q| {
+                q != id && !facets.contains(&q) && !with_facets.contains(&q)
+            })
+            .into_iter()
+            .map(|(q, o)| (q, (0, o))),
+        );
     }
-    for &o in others {
-        for &q in &ix.other_users[o] {
-            if shared_facets[q] == 0 && shared_others[q] == 0 {
-                touched.push(q);
-            }
-            shared_others[q] += 1;
-        }
-    }
-    // The thema's and SDG's a page is filed under are already listed with
-    // its fields; repeating them as "related" would crowd out real peers.
-    touched.retain(|&q| q != id && !facets.contains(&q));
-    let mut ranked: Vec<(PageId, (usize, usize))> = touched
-        .into_iter()
-        .map(|q| (q, (shared_facets[q] as usize, shared_others[q] as usize)))
-        .collect();
     if ranked.is_empty() {
         return cocited(site, ix, id);
     }
@@ -208,6 +199,31 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
             }
         })
         .collect()
+}
+
+/// How many of `targets` each page lists among its users (`users[t]`),
+/// for the pages `keep` accepts, by page. Sorting the concatenated user
+/// lists and counting runs needs no per-page counter array the size of
+/// the site.
+fn tally(
+    users: &[Vec<PageId>],
+    targets: &BTreeSet<PageId>,
+    keep: impl Fn(PageId) -> bool,
+) -> Vec<(PageId, usize)> {
+    let mut all: Vec<PageId> = targets
+        .iter()
+        .flat_map(|&t| users[t].iter().copied())
+        .filter(|&q| keep(q))
+        .collect();
+    all.sort_unstable();
+    let mut out: Vec<(PageId, usize)> = Vec::new();
+    for q in all {
+        match out.last_mut() {
+            Some((last, n)) if *last == q => *n += 1,
+            _ => out.push((q, 1)),
+        }
+    }
+    out
 }
 
 /// For a page that refers to nothing that ranks (a source, mostly): pages

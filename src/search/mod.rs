@@ -26,7 +26,8 @@ mod encode;
 mod facets;
 mod synonyms;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::borrow::Cow;
+use std::collections::{BTreeSet, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -68,15 +69,22 @@ const VOCAB_BYTES: usize = 12 * 1024;
 /// Build the search index of `site`.
 pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
     let analyzer = Analyzer::new(Language::for_code(&site.config.language));
-    let docs: Vec<[String; N_FIELDS]> = site.pages.par_iter().map(|p| doc_fields(p)).collect();
-    let vocabulary = vocabulary(&docs);
     let groups = synonyms::groups(site, &analyzer);
+    let keep_sequences = !groups.is_empty();
+    let docs: Vec<DocWords> = site
+        .pages
+        .par_iter()
+        .map(|p| DocWords::read(p, keep_sequences))
+        .collect();
+    let vocabulary = Vocabulary::new(&docs);
     let terms = Terms::new(&vocabulary, &groups, &analyzer);
-    let avg_len = average_body_length(&vocabulary);
+    let avg_len = average_body_length(&docs);
     let per_doc: Vec<Vec<(u32, u8, u8)>> = docs
         .par_iter()
-        .map(|d| doc_impacts(d, &terms, avg_len))
+        .zip(&vocabulary.doc_ids)
+        .map(|(d, numbers)| doc_impacts(d, numbers, &terms, avg_len))
         .collect();
+    drop(docs);
     let postings = invert(&per_doc, terms.names.len());
     let n_docs = site.pages.len();
     let mut files = Vec::new();
@@ -144,15 +152,15 @@ struct MetaFacet {
 }
 
 /// The text of each indexed field of a page.
-fn doc_fields(page: &Page) -> [String; N_FIELDS] {
+fn doc_fields(page: &Page) -> [Cow<'_, str>; N_FIELDS] {
     let body = page.body.text.as_str();
     // A summary taken from the start of the body would count the same words
     // twice; only a written summary is its own field.
     let derived = page.summary.trim_end_matches('…').trim();
     let summary = if !derived.is_empty() && starts_with_words(body, derived) {
-        String::new()
+        ""
     } else {
-        page.summary.clone()
+        page.summary.as_str()
     };
     let headings: Vec<&str> = page.body.headings.iter().map(|h| h.text.as_str()).collect();
     let mut fields = String::new();
@@ -165,12 +173,71 @@ fn doc_fields(page: &Page) -> [String; N_FIELDS] {
         }
     }
     [
-        page.title.clone(),
-        summary,
-        headings.join("\n"),
-        fields,
-        body.to_string(),
+        Cow::Borrowed(page.title.as_str()),
+        Cow::Borrowed(summary),
+        Cow::Owned(headings.join("\n")),
+        Cow::Owned(fields),
+        Cow::Borrowed(body),
     ]
+}
+
+/// One page's words, read once (tokenising is most of the index's cost):
+/// its distinct folded words, how often each occurs per field, and, when
+/// the site has synonym phrases to match, the order of its whole words per
+/// field. Words are numbered per page here and per site in `Vocabulary`.
+struct DocWords {
+    words: Vec<Box<str>>,
+    counts: Vec<[u32; N_FIELDS]>,
+    /// Per field, the page-local numbers of the whole (not hyphen-joined)
+    /// words in text order; empty when there are no synonym phrases.
+    sequences: Vec<Vec<u32>>,
+    /// Whole words of the body that are not stop words.
+    body_len: u32,
+}
+
+impl DocWords {
+    fn read(page: &Page, keep_sequences: bool) -> DocWords {
+        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
+        let mut counts: Vec<[u32; N_FIELDS]> = Vec::new();
+        let mut sequences = Vec::with_capacity(N_FIELDS);
+        let mut body_len = 0u32;
+        for (f, text) in doc_fields(page).iter().enumerate() {
+            let mut sequence = Vec::new();
+            analyzer::each_word(text, |w, extra| {
+                let id = match ids.get(w) {
+                    Some(&id) => id,
+                    None => {
+                        let id = u32::try_from(counts.len()).unwrap_or(u32::MAX);
+                        ids.insert(w.into(), id);
+                        counts.push([0; N_FIELDS]);
+                        id
+                    }
+                };
+                if let Some(c) = counts.get_mut(id as usize) {
+                    c[f] += 1;
+                }
+                if !extra {
+                    if f == BODY && !is_stop_word(w) {
+                        body_len += 1;
+                    }
+                    if keep_sequences {
+                        sequence.push(id);
+                    }
+                }
+            });
+            sequences.push(sequence);
+        }
+        let mut words: Vec<Box<str>> = vec![Box::default(); counts.len()];
+        for (w, id) in ids {
+            words[id as usize] = w;
+        }
+        DocWords {
+            words,
+            counts,
+            sequences,
+            body_len,
+        }
+    }
 }
 
 /// Whether `text` with its whitespace collapsed starts with `prefix` with
@@ -194,52 +261,49 @@ fn push_line(out: &mut String, s: &str) {
     out.push('\n');
 }
 
-/// Every distinct folded word of the site with its number of occurrences,
-/// and each document's body length (words that are not stop words).
+/// Every distinct folded word of the site, sorted, and for each page the
+/// site-wide number of each of its page-local words.
 struct Vocabulary {
-    words: BTreeMap<String, u64>,
-    body_lengths: Vec<u32>,
+    words: Vec<String>,
+    doc_ids: Vec<Vec<u32>>,
 }
 
-fn vocabulary(docs: &[[String; N_FIELDS]]) -> Vocabulary {
-    let per_doc: Vec<(HashMap<String, u64>, u32)> = docs
-        .par_iter()
-        .map(|d| {
-            let mut counts: HashMap<String, u64> = HashMap::new();
-            let mut body_len = 0u32;
-            for (f, text) in d.iter().enumerate() {
-                analyzer::each_word(text, |w, extra| {
-                    if f == BODY && !extra && !is_stop_word(w) {
-                        body_len += 1;
-                    }
-                    match counts.get_mut(w) {
-                        Some(c) => *c += 1,
-                        None => {
-                            counts.insert(w.to_string(), 1);
-                        }
-                    }
-                });
-            }
-            (counts, body_len)
-        })
-        .collect();
-    let mut words = BTreeMap::new();
-    let mut body_lengths = Vec::with_capacity(per_doc.len());
-    for (counts, len) in per_doc {
-        for (w, c) in counts {
-            *words.entry(w).or_default() += c;
+impl Vocabulary {
+    fn new(docs: &[DocWords]) -> Vocabulary {
+        let distinct: HashSet<&str> = docs
+            .par_iter()
+            .fold(HashSet::new, |mut set, d| {
+                set.extend(d.words.iter().map(|w| &**w));
+                set
+            })
+            .reduce(HashSet::new, |mut a, b| {
+                if a.len() < b.len() {
+                    return b.into_iter().chain(a).collect();
+                }
+                a.extend(b);
+                a
+            });
+        let mut words: Vec<&str> = distinct.into_iter().collect();
+        words.par_sort_unstable();
+        let number: HashMap<&str, u32> = words
+            .iter()
+            .enumerate()
+            .map(|(i, w)| (*w, u32::try_from(i).unwrap_or(u32::MAX)))
+            .collect();
+        let doc_ids = docs
+            .par_iter()
+            .map(|d| d.words.iter().map(|w| number[&**w]).collect())
+            .collect();
+        Vocabulary {
+            words: words.into_iter().map(str::to_string).collect(),
+            doc_ids,
         }
-        body_lengths.push(len);
-    }
-    Vocabulary {
-        words,
-        body_lengths,
     }
 }
 
-fn average_body_length(v: &Vocabulary) -> f64 {
-    let total: u64 = v.body_lengths.iter().map(|&l| u64::from(l)).sum();
-    (total as f64 / v.body_lengths.len().max(1) as f64).max(1.0)
+fn average_body_length(docs: &[DocWords]) -> f64 {
+    let total: u64 = docs.iter().map(|d| u64::from(d.body_len)).sum();
+    (total as f64 / docs.len().max(1) as f64).max(1.0)
 }
 
 /// What one folded word contributes: its exact term and its compound parts.
@@ -252,18 +316,19 @@ struct WordTerms {
 /// The term dictionary: every term, sorted, with ids in that order.
 struct Terms {
     names: Vec<String>,
-    by_word: HashMap<String, WordTerms>,
+    /// By word number (`Vocabulary::words`).
+    by_word: Vec<WordTerms>,
     /// Synonym phrases by first term id: (all term ids, group term id).
     phrases: HashMap<u32, Vec<(Vec<u32>, u32)>>,
 }
 
 impl Terms {
     fn new(v: &Vocabulary, groups: &[synonyms::Group], analyzer: &Analyzer) -> Terms {
-        let dictionary = Dictionary::new(v.words.keys().map(String::as_str));
+        let dictionary = Dictionary::new(v.words.iter().map(String::as_str));
         let analysed: Vec<(&String, Option<String>, Vec<String>)> = v
             .words
             .par_iter()
-            .map(|(w, _)| {
+            .map(|w| {
                 if is_stop_word(w) {
                     return (w, None, Vec::new());
                 }
@@ -300,12 +365,9 @@ impl Terms {
         };
         let by_word = analysed
             .iter()
-            .map(|(w, exact, parts)| {
-                let terms = WordTerms {
-                    exact: exact.as_deref().and_then(id),
-                    parts: parts.iter().filter_map(|p| id(p)).collect(),
-                };
-                ((*w).clone(), terms)
+            .map(|(_, exact, parts)| WordTerms {
+                exact: exact.as_deref().and_then(id),
+                parts: parts.iter().filter_map(|p| id(p)).collect(),
             })
             .collect();
         let mut phrases: HashMap<u32, Vec<(Vec<u32>, u32)>> = HashMap::new();
@@ -334,36 +396,42 @@ struct Tf {
 }
 
 /// One document's terms with their exact and part impacts, sorted by term.
-fn doc_impacts(doc: &[String; N_FIELDS], terms: &Terms, avg_len: f64) -> Vec<(u32, u8, u8)> {
+/// `numbers` gives the site-wide number of each of the page's words.
+fn doc_impacts(doc: &DocWords, numbers: &[u32], terms: &Terms, avg_len: f64) -> Vec<(u32, u8, u8)> {
+    let word_terms: Vec<&WordTerms> = numbers
+        .iter()
+        .map(|&n| &terms.by_word[n as usize])
+        .collect();
     let mut tfs: HashMap<u32, Tf> = HashMap::new();
-    let mut body_len = 0usize;
-    for (f, text) in doc.iter().enumerate() {
-        let mut sequence: Vec<u32> = Vec::new();
-        analyzer::each_word(text, |w, extra| {
-            let Some(wt) = terms.by_word.get(w) else {
-                return;
-            };
-            if let Some(e) = wt.exact {
-                let tf = tfs.entry(e).or_default();
-                tf.exact[f] = tf.exact[f].saturating_add(1);
-                if !extra {
-                    sequence.push(e);
-                    if f == BODY {
-                        body_len += 1;
-                    }
-                }
-            }
-            for &p in &wt.parts {
-                let tf = tfs.entry(p).or_default();
-                tf.part[f] = tf.part[f].saturating_add(1);
-            }
-        });
-        for group in synonyms::matches(&sequence, &terms.phrases) {
+    // Counts saturate at `u16::MAX`, as adding one occurrence at a time
+    // with `saturating_add` would.
+    let add = |to: &mut [u16; N_FIELDS], counts: &[u32; N_FIELDS]| {
+        for (t, &c) in to.iter_mut().zip(counts) {
+            *t = t.saturating_add(u16::try_from(c).unwrap_or(u16::MAX));
+        }
+    };
+    for (wt, counts) in word_terms.iter().zip(&doc.counts) {
+        if let Some(e) = wt.exact {
+            add(&mut tfs.entry(e).or_default().exact, counts);
+        }
+        for &p in &wt.parts {
+            add(&mut tfs.entry(p).or_default().part, counts);
+        }
+    }
+    for (f, sequence) in doc.sequences.iter().enumerate() {
+        if sequence.is_empty() {
+            continue;
+        }
+        let exact: Vec<u32> = sequence
+            .iter()
+            .filter_map(|&l| word_terms[l as usize].exact)
+            .collect();
+        for group in synonyms::matches(&exact, &terms.phrases) {
             let tf = tfs.entry(group).or_default();
             tf.exact[f] = tf.exact[f].saturating_add(1);
         }
     }
-    let norm = 1.0 - B + B * body_len as f64 / avg_len;
+    let norm = 1.0 - B + B * f64::from(doc.body_len) / avg_len;
     let mut out: Vec<(u32, u8, u8)> = tfs
         .into_iter()
         .map(|(t, tf)| (t, impact(&tf.exact, norm), impact(&tf.part, norm)))
@@ -499,9 +567,10 @@ fn write_vocabulary(
 ) -> Vec<(String, String)> {
     let kept: Vec<(&str, &str, usize)> = vocabulary
         .words
-        .keys()
-        .filter_map(|w| {
-            let t = terms.by_word.get(w)?.exact? as usize;
+        .iter()
+        .zip(&terms.by_word)
+        .filter_map(|(w, wt)| {
+            let t = wt.exact? as usize;
             let df = postings.exact[t].len();
             (df > 0).then(|| (w.as_str(), terms.names[t].as_str(), df))
         })

@@ -1,0 +1,65 @@
+//! Stage timings of one build: where the time of `vakwerk build` goes.
+//!
+//! `cargo bench --bench stages -- SITE_DIR [OUT_DIR]` runs each stage of the
+//! pipeline once, in order, on a loaded site and prints its wall time:
+//! load, parse, assemble, render (pages + generated pages), feeds, search
+//! index, and, with `OUT_DIR`, the write. The figures feed the Performance
+//! section of the README; `benches/compare.sh` gives the end-to-end numbers.
+
+#![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+use vakwerk::highlight::Highlighter;
+use vakwerk::render::Renderer;
+use vakwerk::site::Site;
+use vakwerk::theme::Theme;
+use vakwerk::{fs, page, search};
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
+    let dir = args.first().expect("usage: cargo bench --bench stages -- SITE_DIR [OUT_DIR]");
+    let mut lap = Lap(Instant::now());
+    let root = fs::site_root(Path::new(dir)).expect("site root");
+    let config = fs::load_config(&root).expect("site.yaml");
+    let sources = fs::load_sources(&root, &config).expect("sources");
+    lap.print("load");
+    let renderer = Renderer::new(&Theme::load(&sources.theme), &config.language).expect("theme");
+    let highlighter = Highlighter::new();
+    lap.print("theme");
+    let pages: Vec<_> = sources
+        .content
+        .par_iter()
+        .filter(|f| f.path.ends_with(".md"))
+        .filter_map(|f| page::parse(f, &config, &highlighter).0.map(Arc::new))
+        .collect();
+    lap.print("parse");
+    let (site, _) = Site::assemble(&config, pages);
+    lap.print("assemble");
+    let (mut files, _) = renderer.render(&site);
+    lap.print("render");
+    files.extend(vakwerk::feeds::all(&site, "redirect"));
+    lap.print("feeds");
+    files.extend(search::build(&site));
+    lap.print("search");
+    let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
+    println!("{:<10} {} files, {:.1} MB", "output", files.len(), bytes as f64 / 1e6);
+    if let Some(out) = args.get(1) {
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        lap.0 = Instant::now();
+        fs::write_output(Path::new(out), &files).expect("write");
+        lap.print("write");
+    }
+}
+
+struct Lap(Instant);
+
+impl Lap {
+    fn print(&mut self, stage: &str) {
+        println!("{stage:<10} {:>7.0} ms", self.0.elapsed().as_secs_f64() * 1e3);
+        self.0 = Instant::now();
+    }
+}
