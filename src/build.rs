@@ -6,12 +6,13 @@
 //! got wrong. `check`, `build` and `serve` all call `build`; only what they
 //! do with the result differs.
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 
 use crate::config::Config;
 use crate::diagnostic::{self, Diagnostic};
+use crate::error::Error;
 use crate::feeds;
 use crate::highlight::Highlighter;
 use crate::page::{self, Page};
@@ -58,6 +59,10 @@ struct Parsed {
     assets: Vec<OutputFile>,
 }
 
+/// Where a streaming build hands its files: called from several threads,
+/// in no particular order; an `Err` stops the build.
+pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), Error> + Sync + 'a;
+
 /// Run the whole pipeline in memory.
 pub fn build(
     config: &Config,
@@ -66,22 +71,107 @@ pub fn build(
     highlighter: &Highlighter,
     options: &BuildOptions,
 ) -> Build {
-    let mut diags = sources.diagnostics.clone();
-    let parsed = parse(config, sources, highlighter, options, &mut diags);
-    let (site, mut site_diags) = Site::assemble(config, parsed.pages);
-    diags.append(&mut site_diags);
-    let (mut files, mut render_diags) = renderer.render(&site);
-    diags.append(&mut render_diags);
-    files.extend(site_files(&site, renderer, &mut diags));
-    files.extend(renderer.static_files());
-    files.extend(parsed.assets);
+    let files = Mutex::new(Vec::new());
+    let collect = |f: OutputFile| {
+        if let Ok(mut files) = files.lock() {
+            files.push(f);
+        }
+        Ok(())
+    };
+    let inputs = Inputs {
+        config,
+        sources,
+        renderer,
+        highlighter,
+        options,
+    };
+    // The collecting sink never fails, so neither does the build.
+    let diagnostics = run(&inputs, &collect, true).unwrap_or_default();
+    let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
-    check_output_clashes(files.iter().map(|f| f.path.as_str()), &mut diags);
+    Build { files, diagnostics }
+}
+
+/// The inputs of one build.
+pub struct Inputs<'a> {
+    /// Settings and schema.
+    pub config: &'a Config,
+    /// Everything loaded from disk.
+    pub sources: &'a Sources,
+    /// The compiled theme.
+    pub renderer: &'a Renderer,
+    /// Code highlighting.
+    pub highlighter: &'a Highlighter,
+    /// Drafts or not.
+    pub options: &'a BuildOptions,
+}
+
+/// Run the whole pipeline, handing every output file to `sink` as soon as
+/// it exists instead of keeping the site in memory (`vakwerk build`).
+/// When parsing or resolving finds an error, nothing is handed over at
+/// all (rendering still runs, for its own diagnostics): a failed build has
+/// no output to write. Returns the diagnostics, sorted.
+pub fn build_into(inputs: &Inputs<'_>, sink: &Sink<'_>) -> Result<Vec<Diagnostic>, Error> {
+    run(inputs, sink, false)
+}
+
+/// Everything `build` would report, without producing the site
+/// (`vakwerk check`): parsing, link resolution and the checks across
+/// outputs. Pages are not rendered, so a template failure that depends
+/// on one page's data is found by `build` (or `check --render`), not here;
+/// templates that do not compile are refused when the `Renderer` is made.
+pub fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
+    let mut diags = inputs.sources.diagnostics.clone();
+    let parsed = parse(inputs, &mut diags);
+    let (site, mut site_diags) = Site::assemble(inputs.config, parsed.pages);
+    diags.append(&mut site_diags);
+    // The generated pages are few; rendering them gives their paths (and
+    // their template problems) for the clash check.
+    let (generated, mut render_diags) = inputs.renderer.render_rest(&site);
+    diags.append(&mut render_diags);
+    let mut paths: Vec<String> = site
+        .pages
+        .iter()
+        .map(|p| format!("{}index.html", p.path))
+        .collect();
+    paths.extend(generated.into_iter().map(|f| f.path));
+    paths.extend(inputs.renderer.search_page(&site, &mut diags).map(|f| f.path));
+    paths.extend(feeds::all(&site, inputs.renderer.string("redirect_title")).into_iter().map(|f| f.path));
+    paths.extend(inputs.renderer.static_files().into_iter().map(|f| f.path));
+    paths.extend(parsed.assets.into_iter().map(|f| f.path));
+    paths.sort();
+    check_output_clashes(paths.iter().map(String::as_str), &mut diags);
     diagnostic::sort(&mut diags);
-    Build {
-        files,
-        diagnostics: diags,
+    diags
+}
+
+fn run(inputs: &Inputs<'_>, sink: &Sink<'_>, emit_on_error: bool) -> Result<Vec<Diagnostic>, Error> {
+    let renderer = inputs.renderer;
+    let mut diags = inputs.sources.diagnostics.clone();
+    let parsed = parse(inputs, &mut diags);
+    let (site, mut site_diags) = Site::assemble(inputs.config, parsed.pages);
+    diags.append(&mut site_diags);
+    let emitting = emit_on_error || !diags.iter().any(Diagnostic::is_error);
+    // Output paths, for the clash check once everything is out.
+    let paths = Mutex::new(Vec::new());
+    let emit = |f: OutputFile| {
+        if let Ok(mut paths) = paths.lock() {
+            paths.push(f.path.clone());
+        }
+        if emitting { sink(f) } else { Ok(()) }
+    };
+    diags.append(&mut renderer.render_each(&site, &emit)?);
+    let mut rest = site_files(&site, renderer, &mut diags);
+    rest.extend(renderer.static_files());
+    rest.extend(parsed.assets);
+    for f in rest {
+        emit(f)?;
     }
+    let mut paths = paths.into_inner().unwrap_or_default();
+    paths.sort();
+    check_output_clashes(paths.iter().map(String::as_str), &mut diags);
+    diagnostic::sort(&mut diags);
+    Ok(diags)
 }
 
 /// The outputs computed from the whole site rather than page by page:
@@ -106,13 +196,14 @@ pub(crate) fn asset_path(source: &str) -> Option<&str> {
     source.strip_prefix("content/")
 }
 
-fn parse(
-    config: &Config,
-    sources: &Sources,
-    highlighter: &Highlighter,
-    options: &BuildOptions,
-    diags: &mut Vec<Diagnostic>,
-) -> Parsed {
+fn parse(inputs: &Inputs<'_>, diags: &mut Vec<Diagnostic>) -> Parsed {
+    let Inputs {
+        config,
+        sources,
+        highlighter,
+        options,
+        ..
+    } = *inputs;
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .content
         .par_iter()

@@ -9,13 +9,14 @@
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-use crate::build::{self, Build, BuildOptions};
+use crate::build::{self, BuildOptions, OutputFile};
 use crate::config::Config;
-use crate::diagnostic::{self, Format};
+use crate::diagnostic::{self, Diagnostic, Format};
 use crate::error::Error;
 use crate::highlight::Highlighter;
 use crate::render::Renderer;
@@ -82,6 +83,10 @@ pub struct CheckArgs {
     /// Check draft pages as well.
     #[arg(long)]
     drafts: bool,
+    /// Also render every page (in memory), to find template failures that
+    /// depend on one page's data. Slower; `build` always does this.
+    #[arg(long)]
+    render: bool,
 }
 
 /// `vakwerk serve`.
@@ -161,7 +166,17 @@ fn prepare(root: &Path, base_url: Option<&str>) -> Result<Prepared, Error> {
     Ok(Prepared { root, config })
 }
 
-fn pipeline(p: &Prepared, drafts: bool) -> Result<Build, Error> {
+/// What `build` and `check` do with the pipeline.
+enum Job<'a> {
+    /// Stream every file into the output being written.
+    Build(&'a fs::Staging),
+    /// Only diagnostics; `render` also renders every page in memory.
+    Check { render: bool },
+}
+
+/// Load and compile everything, then run `job`; returns the diagnostics
+/// and the number of files produced (0 for a check).
+fn pipeline(p: &Prepared, drafts: bool, job: Job<'_>) -> Result<(Vec<Diagnostic>, usize, usize), Error> {
     let sources = fs::load_sources(&p.root, &p.config)?;
     let theme = Theme::load(&sources.theme);
     if p.config.theme != "default" {
@@ -175,38 +190,52 @@ fn pipeline(p: &Prepared, drafts: bool) -> Result<Build, Error> {
         }
     }
     let renderer = Renderer::new(&theme, &p.config.language)?;
-    Ok(build::build(
-        &p.config,
-        &sources,
-        &renderer,
-        &Highlighter::new(),
-        &BuildOptions { drafts },
-    ))
+    let highlighter = Highlighter::new();
+    let options = BuildOptions { drafts };
+    let inputs = build::Inputs {
+        config: &p.config,
+        sources: &sources,
+        renderer: &renderer,
+        highlighter: &highlighter,
+        options: &options,
+    };
+    let (files, html) = (AtomicUsize::new(0), AtomicUsize::new(0));
+    let count = |f: &OutputFile| {
+        files.fetch_add(1, Ordering::Relaxed);
+        if f.path.ends_with(".html") {
+            html.fetch_add(1, Ordering::Relaxed);
+        }
+    };
+    let diags = match job {
+        Job::Build(staging) => build::build_into(&inputs, &|f| {
+            count(&f);
+            staging.write(&f)
+        })?,
+        Job::Check { render: true } => build::build_into(&inputs, &|_| Ok(()))?,
+        Job::Check { render: false } => build::check(&inputs),
+    };
+    Ok((diags, files.into_inner(), html.into_inner()))
 }
 
 fn run_build(args: BuildArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let p = prepare(&args.root.root, args.base_url.as_deref())?;
     let out = fs::output_dir(&p.root, args.output.as_deref())?;
-    let build = pipeline(&p, args.drafts)?;
-    report(&p.root, &build, Format::Human { color: color() });
-    let (errors, warnings) = diagnostic::counts(&build.diagnostics);
+    let staging = fs::Staging::begin(&out)?;
+    let (diags, files, pages) = pipeline(&p, args.drafts, Job::Build(&staging))?;
+    report(&p.root, &diags, Format::Human { color: color() });
+    let (errors, warnings) = diagnostic::counts(&diags);
     if errors > 0 {
+        drop(staging);
         eprintln!(
             "build failed: {errors} error(s), {warnings} warning(s); the previous output in {} is untouched",
             out.display()
         );
         return Ok(ExitCode::from(1));
     }
-    fs::write_output(&out, &build.files)?;
-    let pages = build
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with(".html"))
-        .count();
+    staging.commit()?;
     eprintln!(
-        "built {pages} HTML files ({} files) into {} in {} ms, {warnings} warning(s)",
-        build.files.len(),
+        "built {pages} HTML files ({files} files) into {} in {} ms, {warnings} warning(s)",
         out.display(),
         start.elapsed().as_millis()
     );
@@ -216,21 +245,17 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, Error> {
 fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let p = prepare(&args.root.root, None)?;
-    let build = pipeline(&p, args.drafts)?;
+    let (diags, _, _) = pipeline(&p, args.drafts, Job::Check { render: args.render })?;
     let format = match args.format {
         FormatArg::Human => Format::Human { color: color() },
         FormatArg::Json => Format::Json,
         FormatArg::Github => Format::Github,
     };
-    report(&p.root, &build, format);
-    let (errors, warnings) = diagnostic::counts(&build.diagnostics);
-    let pages = build
-        .files
-        .iter()
-        .filter(|f| f.path.ends_with("index.html"))
-        .count();
+    report(&p.root, &diags, format);
+    let (errors, warnings) = diagnostic::counts(&diags);
     eprintln!(
-        "checked {pages} pages in {} ms: {errors} error(s), {warnings} warning(s)",
+        "checked {} in {} ms: {errors} error(s), {warnings} warning(s)",
+        p.root.display(),
         start.elapsed().as_millis()
     );
     let failed = errors > 0 || (args.deny_warnings && warnings > 0);
@@ -278,8 +303,8 @@ fn color() -> bool {
     std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none()
 }
 
-fn report(root: &Path, build: &Build, format: Format) {
-    let text = diagnostic::render(&build.diagnostics, format, &|file, line| {
+fn report(root: &Path, diags: &[Diagnostic], format: Format) {
+    let text = diagnostic::render(diags, format, &|file, line| {
         fs::line_of(root, file, line)
     });
     match format {

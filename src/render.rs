@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::build::OutputFile;
+use crate::build::{OutputFile, Sink};
 use crate::config::{FieldType, Kind};
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::error::Error;
@@ -103,18 +103,43 @@ impl Renderer {
 
     /// Render every page plus the pages that come from no content file.
     pub fn render(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let globals = Globals::new(site, &self.strings);
-        let all: Vec<PageId> = (0..site.pages.len()).collect();
-        let mut files = Vec::with_capacity(all.len() + 1);
-        let mut diags = Vec::new();
-        for r in self.pages_with(site, &globals, &all) {
-            match r {
-                Ok(f) => files.push(f),
-                Err(d) => diags.push(d),
-            }
-        }
-        self.rest_with(site, &globals, &mut files, &mut diags);
+        let files = std::sync::Mutex::new(Vec::with_capacity(site.pages.len() + 1));
+        let diags = self
+            .render_each(site, &|f| {
+                if let Ok(mut files) = files.lock() {
+                    files.push(f);
+                }
+                Ok(())
+            })
+            .unwrap_or_default();
+        let mut files = files.into_inner().unwrap_or_default();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
         (files, diags)
+    }
+
+    /// `render`, handing each file to `emit` as soon as it is rendered
+    /// (from several threads) instead of keeping them all: a large site's
+    /// HTML never has to fit in memory at once. Stops at the first error
+    /// `emit` returns.
+    pub fn render_each(&self, site: &Site<'_>, emit: &Sink<'_>) -> Result<Vec<Diagnostic>, Error> {
+        let globals = Globals::new(site, &self.strings);
+        let results: Vec<Result<Option<Diagnostic>, Error>> = (0..site.pages.len())
+            .into_par_iter()
+            .map(|id| match self.render_page(site, &globals, id) {
+                Ok(f) => emit(f).map(|()| None),
+                Err(d) => Ok(Some(d)),
+            })
+            .collect();
+        let mut diags = Vec::new();
+        for r in results {
+            diags.extend(r?);
+        }
+        let mut files = Vec::new();
+        self.rest_with(site, &globals, &mut files, &mut diags);
+        for f in files {
+            emit(f)?;
+        }
+        Ok(diags)
     }
 
     /// Render only the pages `ids`, in that order: for each exactly what

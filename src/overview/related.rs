@@ -41,8 +41,11 @@ pub struct Related {
 /// Facet and reference sets per page, and who uses each target.
 #[derive(Debug, Default)]
 pub(super) struct Index {
-    facets: Vec<BTreeSet<PageId>>,
-    others: Vec<BTreeSet<PageId>>,
+    /// Sorted, without duplicates: ranking intersects them for every
+    /// candidate, which sorted slices do without allocating or walking a
+    /// tree.
+    facets: Vec<Vec<PageId>>,
+    others: Vec<Vec<PageId>>,
     /// Per target page: the pages whose facets (or other references)
     /// include it. Dense vectors indexed by page, not hash maps: scoring
     /// walks them for every page of the site.
@@ -89,8 +92,8 @@ impl Index {
             for &o in &others {
                 ix.other_users[o].push(id);
             }
-            ix.facets.push(facets);
-            ix.others.push(others);
+            ix.facets.push(facets.into_iter().collect());
+            ix.others.push(others.into_iter().collect());
         }
         let mut order: Vec<PageId> = (0..site.pages.len()).collect();
         // Lowercase each title once, with digit runs zero-padded so that
@@ -144,17 +147,16 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
     // references, so when at least LIMIT of them exist the others-only
     // candidates (a niveau can be shared with a third of the site) are
     // never gathered: the ranking is the same, the work a fraction.
-    let mut ranked = tally(&ix.facet_users, facets, |q| {
-        q != id && !facets.contains(&q)
-    })
-    .into_iter()
-    .map(|(q, f)| (q, (f, others.intersection(&ix.others[q]).count())))
-    .collect::<Vec<_>>();
+    let own_facet = |q: PageId| facets.binary_search(&q).is_ok();
+    let mut ranked = tally(&ix.facet_users, facets, |q| q != id && !own_facet(q))
+        .into_iter()
+        .map(|(q, f)| (q, (f, shared(others, &ix.others[q]).count())))
+        .collect::<Vec<_>>();
     if ranked.len() < LIMIT {
         let with_facets: BTreeSet<PageId> = ranked.iter().map(|(q, _)| *q).collect();
         ranked.extend(
             tally(&ix.other_users, others, |q| {
-                q != id && !facets.contains(&q) && !with_facets.contains(&q)
+                q != id && !own_facet(q) && !with_facets.contains(&q)
             })
             .into_iter()
             .map(|(q, o)| (q, (0, o))),
@@ -178,12 +180,9 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
         .take(LIMIT)
         .map(|(q, (score, _))| {
             let shared_set = if score > 0 {
-                facets
-                    .intersection(&ix.facets[q])
-                    .copied()
-                    .collect::<Vec<_>>()
+                shared(facets, &ix.facets[q]).collect::<Vec<_>>()
             } else {
-                others.intersection(&ix.others[q]).copied().collect()
+                shared(others, &ix.others[q]).collect()
             };
             let mut shared: Vec<String> = shared_set
                 .into_iter()
@@ -207,7 +206,7 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
 /// the site.
 fn tally(
     users: &[Vec<PageId>],
-    targets: &BTreeSet<PageId>,
+    targets: &[PageId],
     keep: impl Fn(PageId) -> bool,
 ) -> Vec<(PageId, usize)> {
     let mut all: Vec<PageId> = targets
@@ -224,6 +223,25 @@ fn tally(
         }
     }
     out
+}
+
+/// The pages in both sorted lists, in order.
+fn shared<'a>(a: &'a [PageId], b: &'a [PageId]) -> impl Iterator<Item = PageId> + 'a {
+    let (mut i, mut j) = (0, 0);
+    std::iter::from_fn(move || {
+        while let (Some(&x), Some(&y)) = (a.get(i), b.get(j)) {
+            match x.cmp(&y) {
+                std::cmp::Ordering::Less => i += 1,
+                std::cmp::Ordering::Greater => j += 1,
+                std::cmp::Ordering::Equal => {
+                    i += 1;
+                    j += 1;
+                    return Some(x);
+                }
+            }
+        }
+        None
+    })
 }
 
 /// For a page that refers to nothing that ranks (a source, mostly): pages

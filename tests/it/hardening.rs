@@ -284,6 +284,28 @@ fn template_errors_name_the_template_or_the_page() {
         ["content/methoden/x.md:1:1 Error template"]
     );
     assert!(b.diagnostics[0].message.contains("page.html"));
+
+    // `check` renders no pages (that is what makes it fast); `check
+    // --render` and `build` find a failure that depends on a page's data.
+    let dir = inline_dir(&format!(
+        "{}//- templates/page.html\n{{% if page.title == \"X\" %}}{{{{ page.bestaat_niet.veld }}}}{{% else %}}ok{{% endif %}}\n",
+        page("title: X\ndoel: y\nniveaus: [meso]\n", "")
+    ));
+    assert_eq!(code(&vakwerk(&["check"], dir.path())), 0);
+    for args in [&["check", "--render"][..], &["build"][..]] {
+        let o = vakwerk(args, dir.path());
+        assert_eq!(code(&o), 1, "{args:?}");
+        let err = String::from_utf8_lossy(&o.stderr);
+        assert!(err.contains("content/methoden/x.md") && err.contains("page.html"), "{err}");
+    }
+    assert!(!dir.path().join("public").exists(), "a failed build writes nothing");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .into_iter()
+        .flatten()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().contains("vakwerk-staging"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
 }
 
 #[test]
