@@ -20,8 +20,13 @@ use vakwerk::theme::Theme;
 use vakwerk::{fs, page, search};
 
 fn main() {
-    let args: Vec<String> = std::env::args().skip(1).filter(|a| a != "--bench").collect();
-    let dir = args.first().expect("usage: cargo bench --bench stages -- SITE_DIR [OUT_DIR]");
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let dir = args
+        .first()
+        .expect("usage: cargo bench --bench stages -- SITE_DIR [OUT_DIR]");
     let mut lap = Lap(Instant::now());
     let root = fs::site_root(Path::new(dir)).expect("site root");
     let config = fs::load_config(&root).expect("site.yaml");
@@ -37,8 +42,26 @@ fn main() {
         .filter_map(|f| page::parse(f, &config, &highlighter).0.map(Arc::new))
         .collect();
     lap.print("parse");
-    let (site, _) = Site::assemble(&config, pages);
+    let (site, _) = Site::assemble(&config, pages.clone());
     lap.print("assemble");
+    if let Some(n) = std::env::var_os("STAGES_REPEAT") {
+        let n: usize = n.to_str().and_then(|n| n.parse().ok()).unwrap_or(3);
+        for _ in 0..n {
+            let (again, _) = Site::assemble(&config, pages.clone());
+            lap.print("  again");
+            drop(again);
+            lap.print("  drop");
+        }
+        for _ in 0..n {
+            let shared = renderer.shared(&site);
+            lap.print("  shared");
+            drop(shared);
+        }
+        if std::env::var_os("STAGES_EXIT").is_some() {
+            return;
+        }
+    }
+    drop(pages);
     let (mut files, _) = renderer.render(&site);
     lap.print("render");
     files.extend(vakwerk::feeds::all(&site, "redirect"));
@@ -46,7 +69,12 @@ fn main() {
     files.extend(search::build(&site));
     lap.print("search");
     let bytes: usize = files.iter().map(|f| f.bytes.len()).sum();
-    println!("{:<10} {} files, {:.1} MB", "output", files.len(), bytes as f64 / 1e6);
+    println!(
+        "{:<10} {} files, {:.1} MB",
+        "output",
+        files.len(),
+        bytes as f64 / 1e6
+    );
     if let Some(out) = args.get(1) {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         lap.0 = Instant::now();
@@ -59,7 +87,10 @@ struct Lap(Instant);
 
 impl Lap {
     fn print(&mut self, stage: &str) {
-        println!("{stage:<10} {:>7.0} ms", self.0.elapsed().as_secs_f64() * 1e3);
+        println!(
+            "{stage:<10} {:>7.0} ms",
+            self.0.elapsed().as_secs_f64() * 1e3
+        );
         self.0 = Instant::now();
     }
 }

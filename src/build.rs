@@ -135,8 +135,17 @@ pub fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
         .map(|p| format!("{}index.html", p.path))
         .collect();
     paths.extend(generated.into_iter().map(|f| f.path));
-    paths.extend(inputs.renderer.search_page(&site, &mut diags).map(|f| f.path));
-    paths.extend(feeds::all(&site, inputs.renderer.string("redirect_title")).into_iter().map(|f| f.path));
+    paths.extend(
+        inputs
+            .renderer
+            .search_page(&site, &mut diags)
+            .map(|f| f.path),
+    );
+    paths.extend(
+        feeds::all(&site, inputs.renderer.string("redirect_title"))
+            .into_iter()
+            .map(|f| f.path),
+    );
     paths.extend(inputs.renderer.static_files().into_iter().map(|f| f.path));
     paths.extend(parsed.assets.into_iter().map(|f| f.path));
     paths.sort();
@@ -145,7 +154,11 @@ pub fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
     diags
 }
 
-fn run(inputs: &Inputs<'_>, sink: &Sink<'_>, emit_on_error: bool) -> Result<Vec<Diagnostic>, Error> {
+fn run(
+    inputs: &Inputs<'_>,
+    sink: &Sink<'_>,
+    emit_on_error: bool,
+) -> Result<Vec<Diagnostic>, Error> {
     let renderer = inputs.renderer;
     let mut diags = inputs.sources.diagnostics.clone();
     let parsed = parse(inputs, &mut diags);

@@ -176,7 +176,11 @@ enum Job<'a> {
 
 /// Load and compile everything, then run `job`; returns the diagnostics
 /// and the number of files produced (0 for a check).
-fn pipeline(p: &Prepared, drafts: bool, job: Job<'_>) -> Result<(Vec<Diagnostic>, usize, usize), Error> {
+fn pipeline(
+    p: &Prepared,
+    drafts: bool,
+    job: Job<'_>,
+) -> Result<(Vec<Diagnostic>, usize, usize), Error> {
     let sources = fs::load_sources(&p.root, &p.config)?;
     let theme = Theme::load(&sources.theme);
     if p.config.theme != "default" {
@@ -245,7 +249,13 @@ fn run_build(args: BuildArgs) -> Result<ExitCode, Error> {
 fn run_check(args: CheckArgs) -> Result<ExitCode, Error> {
     let start = Instant::now();
     let p = prepare(&args.root.root, None)?;
-    let (diags, _, _) = pipeline(&p, args.drafts, Job::Check { render: args.render })?;
+    let (diags, _, _) = pipeline(
+        &p,
+        args.drafts,
+        Job::Check {
+            render: args.render,
+        },
+    )?;
     let format = match args.format {
         FormatArg::Human => Format::Human { color: color() },
         FormatArg::Json => Format::Json,
@@ -304,9 +314,7 @@ fn color() -> bool {
 }
 
 fn report(root: &Path, diags: &[Diagnostic], format: Format) {
-    let text = diagnostic::render(diags, format, &|file, line| {
-        fs::line_of(root, file, line)
-    });
+    let text = diagnostic::render(diags, format, &|file, line| fs::line_of(root, file, line));
     match format {
         Format::Json | Format::Github => print!("{text}"),
         Format::Human { .. } => eprint!("{text}"),

@@ -413,7 +413,13 @@ impl Staging {
             path: marker,
             source,
         })?;
-        swap_in(&self.dir, &self.out, &self.parent, &self.name, std::process::id())?;
+        swap_in(
+            &self.dir,
+            &self.out,
+            &self.parent,
+            &self.name,
+            std::process::id(),
+        )?;
         self.committed = true;
         Ok(())
     }

@@ -176,7 +176,7 @@ struct Rendered {
 #[derive(Default)]
 struct Previous {
     pages: Vec<Arc<Page>>,
-    edges: Vec<(PageId, PageId, String)>,
+    edges: Vec<(PageId, PageId, Arc<str>)>,
 }
 
 /// The owned contents of a `Site`, kept between updates.
@@ -185,7 +185,7 @@ struct SiteParts {
     links: Vec<Vec<Option<Target>>>,
     refs: Vec<BTreeMap<String, Vec<PageId>>>,
     edges: Vec<Edge>,
-    incoming: Vec<Vec<(PageId, String)>>,
+    incoming: Vec<Vec<(PageId, Arc<str>)>>,
 }
 
 impl SiteParts {
@@ -270,7 +270,25 @@ impl Incremental {
         let (pages, parse_diags) = self.parse(inputs);
         let (site, site_diags) = Site::assemble(inputs.config, pages);
         let shared = inputs.renderer.shared(&site);
-        let changes = self.changes(&site);
+        // The files the caller named are rendered and shown before anything
+        // else is worked out: finding what else an edit reached means
+        // comparing the whole site, and the edited page should not wait.
+        let before = if self.stats.fast {
+            HashMap::new()
+        } else {
+            self.render_named(inputs, &site, &shared)
+        };
+        if !before.is_empty() {
+            let base = Base {
+                sources: inputs.sources,
+                statics: self.statics(inputs.renderer),
+                parse_diags: &parse_diags,
+                site_diags: &site_diags,
+            };
+            let snapshot = self.snapshot(&base, &site);
+            on_pages(&snapshot);
+        }
+        let changes = self.changes(&site, &before);
         let present: HashSet<&str> = site.pages.iter().map(|p| p.source.as_str()).collect();
         self.rendered
             .retain(|source, _| present.contains(source.as_str()));
@@ -285,7 +303,13 @@ impl Incremental {
             .copied()
             .collect();
         // After the fast path this finds nothing left to render.
-        self.stats.rendered_first += self.render(inputs.renderer, &site, &shared, &changes.changed);
+        let rest_changed: Vec<PageId> = changes
+            .changed
+            .iter()
+            .copied()
+            .filter(|&id| !before.contains_key(&site.pages[id].source))
+            .collect();
+        self.stats.rendered_first += self.render(inputs.renderer, &site, &shared, &rest_changed);
         self.previous = Previous {
             pages: site.pages.clone(),
             edges: site
@@ -304,7 +328,7 @@ impl Incremental {
         if !self.stats.fast {
             // The edited pages first; the pages they reach (a niveau page
             // with thousands of backlinks, a long section) right after.
-            if !reached.is_empty() && !changes.changed.is_empty() {
+            if !reached.is_empty() && !rest_changed.is_empty() {
                 let snapshot = self.snapshot(&base, &site);
                 on_pages(&snapshot);
             }
@@ -530,10 +554,26 @@ impl Incremental {
     }
 
     /// Compare the new site with what was rendered and the previous graph.
-    fn changes(&mut self, site: &Site<'_>) -> Changes {
+    /// `before` holds, for pages rendered ahead of this (`render_named`),
+    /// the page they were last rendered from: those count as changed.
+    fn changes(&mut self, site: &Site<'_>, before: &HashMap<String, Option<Arc<Page>>>) -> Changes {
         let mut structural = false;
         let mut changed = Vec::new();
         for (id, page) in site.pages.iter().enumerate() {
+            if let Some(old) = before.get(&page.source) {
+                match old {
+                    Some(old) if same_page(old, page) => {}
+                    Some(old) => {
+                        structural |= !same_outside(old, page);
+                        changed.push(id);
+                    }
+                    None => {
+                        structural = true;
+                        changed.push(id);
+                    }
+                }
+                continue;
+            }
             match self.rendered.get_mut(&page.source) {
                 Some(r) if Arc::ptr_eq(&r.page, page) => {}
                 // Section and home pages without an `_index.md` are made
@@ -580,7 +620,7 @@ impl Incremental {
     fn edge_changes(&self, site: &Site<'_>) -> Vec<PageId> {
         let old = &self.previous;
         type Key<'k> = (&'k str, &'k str, &'k str);
-        fn key_old<'k>(old: &'k Previous, e: &'k (PageId, PageId, String)) -> Key<'k> {
+        fn key_old<'k>(old: &'k Previous, e: &'k (PageId, PageId, Arc<str>)) -> Key<'k> {
             (&old.pages[e.0].path, &old.pages[e.1].path, &e.2)
         }
         fn key_new<'k>(site: &'k Site<'_>, e: &'k crate::site::Edge) -> Key<'k> {
@@ -726,6 +766,35 @@ impl Incremental {
             );
         }
         ids.len()
+    }
+
+    /// Render the pages of the files `inputs.changed` names whose parse is
+    /// new. Returns, per page rendered, the page it was last rendered from
+    /// (`None` for a new page).
+    fn render_named(
+        &mut self,
+        inputs: &Inputs<'_>,
+        site: &Site<'_>,
+        shared: &Shared,
+    ) -> HashMap<String, Option<Arc<Page>>> {
+        let Some(named) = inputs.changed else {
+            return HashMap::new();
+        };
+        let mut before = HashMap::new();
+        let mut ids = Vec::new();
+        for (id, page) in site.pages.iter().enumerate() {
+            if !named.contains(&page.source) {
+                continue;
+            }
+            let old = self.rendered.get(&page.source).map(|r| Arc::clone(&r.page));
+            if old.as_ref().is_some_and(|old| Arc::ptr_eq(old, page)) {
+                continue;
+            }
+            before.insert(page.source.clone(), old);
+            ids.push(id);
+        }
+        self.stats.rendered_first += self.render(inputs.renderer, site, shared, &ids);
+        before
     }
 
     fn is_fresh(&self, site: &Site<'_>, id: PageId) -> bool {

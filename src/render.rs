@@ -305,7 +305,7 @@ impl Renderer {
             bytes: overview::colour_css(site).into_bytes(),
         });
         let mut jobs: Vec<(String, &str, PageView, Context)> = Vec::new();
-        if let Some(path) = overview_path(site, &self.strings) {
+        if let Some(path) = overview_path(site) {
             let mut view = PageView::not_found(&self.strings);
             view.title = self.string("overview_title").to_string();
             view.summary = self.string("overview_summary").to_string();
@@ -427,7 +427,7 @@ impl Globals {
             base_path: c.base_path.clone(),
             language: c.language.clone(),
             sections,
-            overview_url: overview_path(site, strings).map_or_else(String::new, |p| url(site, &p)),
+            overview_url: overview_path(site).map_or_else(String::new, |p| url(site, &p)),
         };
         Globals {
             site: site_view,
@@ -673,10 +673,9 @@ pub fn fill_links(site: &Site<'_>, id: PageId, html: &str) -> String {
 
 /// The overview page's path, unless the site has nothing to show there or
 /// a content page already uses that path.
-fn overview_path(site: &Site<'_>, strings: &BTreeMap<String, String>) -> Option<String> {
+fn overview_path(site: &Site<'_>) -> Option<String> {
     let free = site.page_by_path(overview::OVERVIEW_PATH).is_none();
-    (free && overview::overview(site, strings).is_some())
-        .then(|| overview::OVERVIEW_PATH.to_string())
+    (free && overview::has_overview(site)).then(|| overview::OVERVIEW_PATH.to_string())
 }
 
 fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
@@ -747,7 +746,7 @@ fn backlink_groups(
             .and_then(|k| site.config.kinds.iter().position(|x| x.name == k))
             .unwrap_or(usize::MAX);
         let kind = kind_of(site, src);
-        let (field_idx, field_label) = if field == BODY_FIELD {
+        let (field_idx, field_label) = if &**field == BODY_FIELD {
             (
                 usize::MAX,
                 strings
@@ -756,11 +755,11 @@ fn backlink_groups(
                     .unwrap_or_else(|| "tekst".into()),
             )
         } else {
-            let f = kind.and_then(|k| k.fields.iter().position(|f| &f.name == field));
+            let f = kind.and_then(|k| k.fields.iter().position(|f| *f.name == **field));
             (
                 f.unwrap_or(usize::MAX - 1),
                 kind.and_then(|k| f.map(|i| k.fields[i].label.clone()))
-                    .unwrap_or_else(|| field.clone()),
+                    .unwrap_or_else(|| field.to_string()),
             )
         };
         let group = groups
@@ -776,7 +775,7 @@ fn backlink_groups(
                     },
                     |k| k.plural.clone(),
                 ),
-                field: field.clone(),
+                field: field.to_string(),
                 field_label,
                 pages: Vec::new(),
             });

@@ -10,6 +10,8 @@
 use std::collections::{BTreeMap, HashMap};
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::config::{Config, FieldType};
 use crate::diagnostic::{Diagnostic, Loc, hint};
 use crate::frontmatter::{FieldValue, RefValue};
@@ -38,8 +40,9 @@ pub struct Edge {
     pub source: PageId,
     /// Referred page.
     pub target: PageId,
-    /// Front-matter field, or `body`.
-    pub field: String,
+    /// Front-matter field, or `body`. Shared, not copied: a large site has
+    /// hundreds of thousands of edges and only a handful of field names.
+    pub field: Arc<str>,
 }
 
 /// The assembled, immutable site.
@@ -57,7 +60,7 @@ pub struct Site<'c> {
     /// All edges, sorted and without duplicates or self-loops.
     pub edges: Vec<Edge>,
     /// Per page: incoming edges as (source, field), sorted.
-    pub incoming: Vec<Vec<(PageId, String)>>,
+    pub incoming: Vec<Vec<(PageId, Arc<str>)>>,
 }
 
 impl<'c> Site<'c> {
@@ -71,33 +74,54 @@ impl<'c> Site<'c> {
         check_aliases(&mut pages, &mut diags);
         let index = Index::new(&pages);
 
+        // Each page resolves on its own, so in parallel; the results are
+        // joined in page order, which keeps the output deterministic.
+        let body: Arc<str> = Arc::from(BODY_FIELD);
+        type Resolved = (
+            BTreeMap<String, Vec<PageId>>,
+            Vec<Option<Target>>,
+            Vec<Edge>,
+            Vec<Diagnostic>,
+        );
+        let resolved: Vec<Resolved> = pages
+            .par_iter()
+            .enumerate()
+            .map(|(id, page)| {
+                let mut diags = Vec::new();
+                let page_refs = resolve_refs(config, &pages, &index, page, &mut diags);
+                let mut edges = Vec::new();
+                for (field, targets) in &page_refs {
+                    let field: Arc<str> = Arc::from(field.as_str());
+                    edges.extend(targets.iter().map(|&t| Edge {
+                        source: id,
+                        target: t,
+                        field: Arc::clone(&field),
+                    }));
+                }
+                let page_links = resolve_links(config, &pages, &index, id, &mut diags);
+                edges.extend(page_links.iter().flatten().map(|t| Edge {
+                    source: id,
+                    target: t.page,
+                    field: Arc::clone(&body),
+                }));
+                (page_refs, page_links, edges, diags)
+            })
+            .collect();
         let mut refs = Vec::with_capacity(pages.len());
         let mut links = Vec::with_capacity(pages.len());
         let mut edges = Vec::new();
-        for (id, page) in pages.iter().enumerate() {
-            let page_refs = resolve_refs(config, &pages, &index, page, &mut diags);
-            for (field, targets) in &page_refs {
-                edges.extend(targets.iter().map(|&t| Edge {
-                    source: id,
-                    target: t,
-                    field: field.clone(),
-                }));
-            }
-            let page_links = resolve_links(config, &pages, &index, id, &mut diags);
-            edges.extend(page_links.iter().flatten().map(|t| Edge {
-                source: id,
-                target: t.page,
-                field: BODY_FIELD.to_string(),
-            }));
+        for (page_refs, page_links, mut page_edges, mut page_diags) in resolved {
             refs.push(page_refs);
             links.push(page_links);
+            edges.append(&mut page_edges);
+            diags.append(&mut page_diags);
         }
         edges.retain(|e| e.source != e.target);
-        edges.sort();
+        edges.par_sort_unstable();
         edges.dedup();
         let mut incoming = vec![Vec::new(); pages.len()];
         for e in &edges {
-            incoming[e.target].push((e.source, e.field.clone()));
+            incoming[e.target].push((e.source, Arc::clone(&e.field)));
         }
         let site = Site {
             config,
@@ -200,12 +224,19 @@ fn drop_duplicates(
     pages: Vec<Arc<Page>>,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<Arc<Page>> {
-    let mut by_path: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
-    for (i, p) in pages.iter().enumerate() {
-        by_path.entry(p.path.as_str()).or_default().push(i);
+    // Pages come sorted by path, so pages sharing one are neighbours.
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut start = 0;
+    for i in 1..=pages.len() {
+        if pages.get(i).is_none_or(|p| p.path != pages[start].path) {
+            if i - start > 1 {
+                groups.push((start..i).collect());
+            }
+            start = i;
+        }
     }
     let mut drop = vec![false; pages.len()];
-    for ids in by_path.values().filter(|ids| ids.len() > 1) {
+    for ids in &groups {
         for &i in ids {
             let others: Vec<&str> = ids
                 .iter()
@@ -257,30 +288,36 @@ fn drop_duplicates(
 /// Report aliases that clash with a page URL or an earlier alias, and drop
 /// them so no redirect overwrites a page.
 fn check_aliases(pages: &mut [Arc<Page>], diags: &mut Vec<Diagnostic>) {
-    let mut seen: HashMap<String, String> = pages
-        .iter()
-        .map(|p| (p.path.clone(), p.source.clone()))
-        .collect();
-    for p in pages.iter_mut() {
-        let mut kept = Vec::with_capacity(p.aliases.len());
-        for (alias, loc) in &p.aliases {
-            if let Some(other) = seen.get(alias) {
-                diags.push(Diagnostic::error(
-                    &p.source,
-                    *loc,
-                    "url-clash",
-                    format!("alias `/{alias}` clashes with the URL of {other}; remove the alias or move the other page"),
-                ));
-            } else {
-                seen.insert(alias.clone(), p.source.clone());
-                kept.push((alias.clone(), *loc));
+    let mut trimmed: Vec<(usize, Vec<(String, Loc)>)> = Vec::new();
+    {
+        let mut seen: HashMap<&str, &str> = pages
+            .iter()
+            .map(|p| (p.path.as_str(), p.source.as_str()))
+            .collect();
+        for (i, p) in pages.iter().enumerate() {
+            let mut kept = Vec::with_capacity(p.aliases.len());
+            for (alias, loc) in &p.aliases {
+                if let Some(other) = seen.get(alias.as_str()) {
+                    diags.push(Diagnostic::error(
+                        &p.source,
+                        *loc,
+                        "url-clash",
+                        format!("alias `/{alias}` clashes with the URL of {other}; remove the alias or move the other page"),
+                    ));
+                } else {
+                    seen.insert(alias, &p.source);
+                    kept.push((alias.clone(), *loc));
+                }
+            }
+            if kept.len() != p.aliases.len() {
+                trimmed.push((i, kept));
             }
         }
-        // Copy-on-write: a page shared with `serve`'s cache is copied only
-        // when an alias is actually dropped.
-        if kept.len() != p.aliases.len() {
-            Arc::make_mut(p).aliases = kept;
-        }
+    }
+    // Copy-on-write: a page shared with `serve`'s cache is copied only
+    // when an alias is actually dropped.
+    for (i, kept) in trimmed {
+        Arc::make_mut(&mut pages[i]).aliases = kept;
     }
 }
 
@@ -298,27 +335,38 @@ struct Index<'p> {
 
 impl<'p> Index<'p> {
     fn new(pages: &'p [Arc<Page>]) -> Self {
-        let mut ix = Index {
-            by_kind_slug: HashMap::new(),
-            by_slug: HashMap::new(),
-            by_source: HashMap::new(),
-            by_section: HashMap::new(),
-        };
-        for (id, p) in pages.iter().enumerate() {
-            ix.by_source.insert(&p.source, id);
-            match p.role {
-                Role::Page => {
-                    ix.by_kind_slug
-                        .insert((p.kind.as_deref().unwrap_or(""), &p.slug), id);
-                    ix.by_slug.entry(&p.slug).or_default().push(id);
+        // Two halves built side by side: on a large site these tables are
+        // a good part of what `serve` redoes after a structural edit.
+        let ((by_kind_slug, by_slug), (by_source, by_section)) = rayon::join(
+            || {
+                let mut by_kind_slug = HashMap::with_capacity(pages.len());
+                let mut by_slug: HashMap<&str, Vec<PageId>> = HashMap::with_capacity(pages.len());
+                for (id, p) in pages.iter().enumerate() {
+                    if p.role == Role::Page {
+                        by_kind_slug.insert((p.kind.as_deref().unwrap_or(""), p.slug.as_str()), id);
+                        by_slug.entry(&p.slug).or_default().push(id);
+                    }
                 }
-                Role::Section => {
-                    ix.by_section.insert(p.path.trim_end_matches('/'), id);
+                (by_kind_slug, by_slug)
+            },
+            || {
+                let mut by_source = HashMap::with_capacity(pages.len());
+                let mut by_section = HashMap::new();
+                for (id, p) in pages.iter().enumerate() {
+                    by_source.insert(p.source.as_str(), id);
+                    if p.role == Role::Section {
+                        by_section.insert(p.path.trim_end_matches('/'), id);
+                    }
                 }
-                Role::Home => {}
-            }
+                (by_source, by_section)
+            },
+        );
+        Index {
+            by_kind_slug,
+            by_slug,
+            by_source,
+            by_section,
         }
-        ix
     }
 
     fn slugs_of_kind(&self, kind: &str) -> Vec<&'p str> {

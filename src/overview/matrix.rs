@@ -132,7 +132,7 @@ pub fn sdg_tiles(site: &Site<'_>) -> Vec<Tile> {
 fn referrers_by_kind(site: &Site<'_>, id: PageId) -> Vec<Count> {
     let sources: BTreeSet<PageId> = site.incoming[id]
         .iter()
-        .filter(|(_, f)| f != BODY_FIELD)
+        .filter(|(_, f)| &**f != BODY_FIELD)
         .map(|(p, _)| *p)
         .collect();
     let mut by_kind: BTreeMap<usize, (&Kind, usize)> = BTreeMap::new();
@@ -161,6 +161,43 @@ fn referrers_by_kind(site: &Site<'_>, id: PageId) -> Vec<Count> {
 }
 
 fn matrices(site: &Site<'_>, strings: &Strings) -> Vec<Matrix> {
+    matrix_specs(site)
+        .into_iter()
+        .map(|spec| {
+            let m = matrix(site, &spec.rows, &spec.cols, &spec.fields);
+            Matrix {
+                id: format!(
+                    "{}-{}",
+                    slugify(&spec.row_kind.name),
+                    slugify(&spec.col_kind.name)
+                ),
+                caption: s(strings, "matrix_caption")
+                    .replace("{rows}", &spec.row_kind.plural)
+                    .replace("{columns}", &spec.col_kind.plural),
+                row_label: spec.row_kind.plural.clone(),
+                ..m
+            }
+        })
+        .collect()
+}
+
+/// Whether the site has an overview page: what `overview` returns `Some`
+/// for, without computing the matrices (every render asks).
+pub fn has_overview(site: &Site<'_>) -> bool {
+    !pages_of(site, SDG_KIND).is_empty() || !matrix_specs(site).is_empty()
+}
+
+/// One matrix to draw: a kind's pages against a column kind's, through the
+/// ref fields between them.
+struct MatrixSpec<'s> {
+    row_kind: &'s Kind,
+    col_kind: &'s Kind,
+    fields: Vec<&'s str>,
+    rows: Vec<PageId>,
+    cols: Vec<PageId>,
+}
+
+fn matrix_specs<'s>(site: &'s Site<'_>) -> Vec<MatrixSpec<'s>> {
     let mut out = Vec::new();
     for row_kind in &site.config.kinds {
         for col_kind in COLUMN_KINDS {
@@ -178,18 +215,19 @@ fn matrices(site: &Site<'_>, strings: &Strings) -> Vec<Matrix> {
             let Some(col) = site.config.kind(col_kind) else {
                 continue;
             };
-            let (rows, cols) = (pages_of(site, &row_kind.name), pages_of(site, col_kind));
-            if fields.is_empty() || rows.is_empty() || cols.is_empty() {
+            if fields.is_empty() {
                 continue;
             }
-            let m = matrix(site, &rows, &cols, &fields);
-            out.push(Matrix {
-                id: format!("{}-{}", slugify(&row_kind.name), slugify(col_kind)),
-                caption: s(strings, "matrix_caption")
-                    .replace("{rows}", &row_kind.plural)
-                    .replace("{columns}", &col.plural),
-                row_label: row_kind.plural.clone(),
-                ..m
+            let (rows, cols) = (pages_of(site, &row_kind.name), pages_of(site, col_kind));
+            if rows.is_empty() || cols.is_empty() {
+                continue;
+            }
+            out.push(MatrixSpec {
+                row_kind,
+                col_kind: col,
+                fields,
+                rows,
+                cols,
             });
         }
     }

@@ -26,7 +26,7 @@ use crate::site::{PageId, Site};
 pub use cite::{Citation, citation, human_date};
 pub use graph::{Neighbourhood, neighbourhood};
 pub use leerlijn::{CoursePack, Leerlijn, Week, course_pack, leerlijn};
-pub use matrix::{Matrix, Overview, Tile, colour_css, overview, sdg_tiles};
+pub use matrix::{Matrix, Overview, Tile, colour_css, has_overview, overview, sdg_tiles};
 pub use related::{Related, related};
 
 /// The kind whose pages are leerlijnen (and use `leerlijn.html`).

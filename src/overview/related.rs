@@ -11,6 +11,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{FACET_KINDS, Link};
@@ -71,34 +72,41 @@ impl Index {
             other_users: vec![Vec::new(); n],
             ..Index::default()
         };
-        for (id, page) in site.pages.iter().enumerate() {
-            let mut facets = BTreeSet::new();
-            let mut others = BTreeSet::new();
-            if page.role == Role::Page {
-                if is_facet(id) {
-                    facets.insert(id);
-                }
-                for &t in site.refs[id].values().flatten() {
-                    if is_facet(t) {
-                        facets.insert(t);
-                    } else if t != id {
-                        others.insert(t);
+        let sets: Vec<(Vec<PageId>, Vec<PageId>)> = site
+            .pages
+            .par_iter()
+            .enumerate()
+            .map(|(id, page)| {
+                let mut facets = BTreeSet::new();
+                let mut others = BTreeSet::new();
+                if page.role == Role::Page {
+                    if is_facet(id) {
+                        facets.insert(id);
+                    }
+                    for &t in site.refs[id].values().flatten() {
+                        if is_facet(t) {
+                            facets.insert(t);
+                        } else if t != id {
+                            others.insert(t);
+                        }
                     }
                 }
-            }
-            for &f in &facets {
+                (facets.into_iter().collect(), others.into_iter().collect())
+            })
+            .collect();
+        for (id, (facets, others)) in sets.iter().enumerate() {
+            for &f in facets {
                 ix.facet_users[f].push(id);
             }
-            for &o in &others {
+            for &o in others {
                 ix.other_users[o].push(id);
             }
-            ix.facets.push(facets.into_iter().collect());
-            ix.others.push(others.into_iter().collect());
         }
+        (ix.facets, ix.others) = sets.into_iter().unzip();
         let mut order: Vec<PageId> = (0..site.pages.len()).collect();
         // Lowercase each title once, with digit runs zero-padded so that
         // plain string order is natural order (`SDG 2` before `SDG 10`).
-        order.sort_by_cached_key(|&id| {
+        order.par_sort_by_cached_key(|&id| {
             let p = &site.pages[id];
             (natural_key(&p.title), p.title.clone(), p.path.clone())
         });

@@ -296,9 +296,15 @@ fn template_errors_name_the_template_or_the_page() {
         let o = vakwerk(args, dir.path());
         assert_eq!(code(&o), 1, "{args:?}");
         let err = String::from_utf8_lossy(&o.stderr);
-        assert!(err.contains("content/methoden/x.md") && err.contains("page.html"), "{err}");
+        assert!(
+            err.contains("content/methoden/x.md") && err.contains("page.html"),
+            "{err}"
+        );
     }
-    assert!(!dir.path().join("public").exists(), "a failed build writes nothing");
+    assert!(
+        !dir.path().join("public").exists(),
+        "a failed build writes nothing"
+    );
     let leftovers: Vec<_> = std::fs::read_dir(dir.path())
         .into_iter()
         .flatten()
