@@ -42,6 +42,13 @@ fn main() {
         .filter_map(|f| page::parse(f, &config, &highlighter).0.map(Arc::new))
         .collect();
     lap.print("parse");
+    let html: usize = pages.iter().map(|p| p.body.html.len()).sum();
+    let text: usize = pages.iter().map(|p| p.body.text.len()).sum();
+    println!(
+        "body bytes: html {} MB, text {} MB",
+        html / 1_000_000,
+        text / 1_000_000
+    );
     let (site, _) = Site::assemble(&config, pages.clone());
     lap.print("assemble");
     if let Some(n) = std::env::var_os("STAGES_REPEAT") {
@@ -56,6 +63,30 @@ fn main() {
             let shared = renderer.shared(&site);
             lap.print("  shared");
             drop(shared);
+        }
+        if std::env::var_os("STAGES_PER_PAGE").is_some() {
+            let shared = renderer.shared(&site);
+            let mut times: Vec<(f64, String, usize)> = (0..site.pages.len())
+                .map(|id| {
+                    let t = Instant::now();
+                    let out = renderer.render_pages_shared(&site, &shared, &[id]);
+                    let len = out
+                        .first()
+                        .and_then(|r| r.as_ref().ok())
+                        .map_or(0, |f| f.bytes.len());
+                    (
+                        t.elapsed().as_secs_f64() * 1e3,
+                        site.pages[id].path.clone(),
+                        len,
+                    )
+                })
+                .collect();
+            let total: f64 = times.iter().map(|t| t.0).sum();
+            times.sort_by(|a, b| b.0.total_cmp(&a.0));
+            println!("per-page render, one thread: {total:.0} ms in total; slowest:");
+            for (ms, path, len) in times.iter().take(12) {
+                println!("  {ms:>8.1} ms {len:>9} B /{path}");
+            }
         }
         if std::env::var_os("STAGES_EXIT").is_some() {
             return;
@@ -87,8 +118,13 @@ struct Lap(Instant);
 
 impl Lap {
     fn print(&mut self, stage: &str) {
+        // Resident memory now (Linux), to see what each stage keeps.
+        let rss = std::fs::read_to_string("/proc/self/statm")
+            .ok()
+            .and_then(|s| s.split_whitespace().nth(1)?.parse::<u64>().ok())
+            .map_or(0, |pages| pages * 4096 / 1_000_000);
         println!(
-            "{stage:<10} {:>7.0} ms",
+            "{stage:<10} {:>7.0} ms  rss {rss:>5} MB",
             self.0.elapsed().as_secs_f64() * 1e3
         );
         self.0 = Instant::now();

@@ -53,10 +53,13 @@ impl Build {
     }
 }
 
-/// Parsed pages plus the non-Markdown files of `content/`.
-struct Parsed {
+/// The first stage's result: parsed pages, the non-Markdown files of
+/// `content/`, and the diagnostics so far (loading and parsing). It owns
+/// everything later stages need, so the sources can be dropped after it.
+pub struct Parsed {
     pages: Vec<Arc<Page>>,
     assets: Vec<OutputFile>,
+    diagnostics: Vec<Diagnostic>,
 }
 
 /// Where a streaming build hands its files: called from several threads,
@@ -80,13 +83,12 @@ pub fn build(
     };
     let inputs = Inputs {
         config,
-        sources,
         renderer,
         highlighter,
         options,
     };
     // The collecting sink never fails, so neither does the build.
-    let diagnostics = run(&inputs, &collect, true).unwrap_or_default();
+    let diagnostics = run(&inputs, parse(&inputs, sources), &collect, true).unwrap_or_default();
     let mut files = files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Build { files, diagnostics }
@@ -96,8 +98,6 @@ pub fn build(
 pub struct Inputs<'a> {
     /// Settings and schema.
     pub config: &'a Config,
-    /// Everything loaded from disk.
-    pub sources: &'a Sources,
     /// The compiled theme.
     pub renderer: &'a Renderer,
     /// Code highlighting.
@@ -106,13 +106,17 @@ pub struct Inputs<'a> {
     pub options: &'a BuildOptions,
 }
 
-/// Run the whole pipeline, handing every output file to `sink` as soon as
-/// it exists instead of keeping the site in memory (`vakwerk build`).
-/// When parsing or resolving finds an error, nothing is handed over at
-/// all (rendering still runs, for its own diagnostics): a failed build has
-/// no output to write. Returns the diagnostics, sorted.
-pub fn build_into(inputs: &Inputs<'_>, sink: &Sink<'_>) -> Result<Vec<Diagnostic>, Error> {
-    run(inputs, sink, false)
+/// Run the rest of the pipeline on `parsed`, handing every output file to
+/// `sink` as soon as it exists instead of keeping the site in memory
+/// (`vakwerk build`). When parsing or resolving found an error, nothing is
+/// handed over at all (rendering still runs, for its own diagnostics): a
+/// failed build has no output to write. Returns the diagnostics, sorted.
+pub fn build_into(
+    inputs: &Inputs<'_>,
+    parsed: Parsed,
+    sink: &Sink<'_>,
+) -> Result<Vec<Diagnostic>, Error> {
+    run(inputs, parsed, sink, false)
 }
 
 /// Everything `build` would report, without producing the site
@@ -120,9 +124,8 @@ pub fn build_into(inputs: &Inputs<'_>, sink: &Sink<'_>) -> Result<Vec<Diagnostic
 /// outputs. Pages are not rendered, so a template failure that depends
 /// on one page's data is found by `build` (or `check --render`), not here;
 /// templates that do not compile are refused when the `Renderer` is made.
-pub fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
-    let mut diags = inputs.sources.diagnostics.clone();
-    let parsed = parse(inputs, &mut diags);
+pub fn check(inputs: &Inputs<'_>, parsed: Parsed) -> Vec<Diagnostic> {
+    let mut diags = parsed.diagnostics;
     let (site, mut site_diags) = Site::assemble(inputs.config, parsed.pages);
     diags.append(&mut site_diags);
     // The generated pages are few; rendering them gives their paths (and
@@ -156,12 +159,12 @@ pub fn check(inputs: &Inputs<'_>) -> Vec<Diagnostic> {
 
 fn run(
     inputs: &Inputs<'_>,
+    parsed: Parsed,
     sink: &Sink<'_>,
     emit_on_error: bool,
 ) -> Result<Vec<Diagnostic>, Error> {
     let renderer = inputs.renderer;
-    let mut diags = inputs.sources.diagnostics.clone();
-    let parsed = parse(inputs, &mut diags);
+    let mut diags = parsed.diagnostics;
     let (site, mut site_diags) = Site::assemble(inputs.config, parsed.pages);
     diags.append(&mut site_diags);
     let emitting = emit_on_error || !diags.iter().any(Diagnostic::is_error);
@@ -174,8 +177,8 @@ fn run(
         if emitting { sink(f) } else { Ok(()) }
     };
     diags.append(&mut renderer.render_each(&site, &emit)?);
-    let mut rest = site_files(&site, renderer, &mut diags);
-    rest.extend(renderer.static_files());
+    site_files_each(&site, renderer, &mut diags, &emit)?;
+    let mut rest = renderer.static_files();
     rest.extend(parsed.assets);
     for f in rest {
         emit(f)?;
@@ -197,11 +200,34 @@ pub(crate) fn site_files(
     renderer: &Renderer,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<OutputFile> {
-    let mut files = feeds::all(site, renderer.string("redirect_title"));
-    // Search: the /zoeken/ page and the sharded index (see `search`).
-    files.extend(renderer.search_page(site, diags));
-    files.extend(crate::search::build(site));
+    let files = Mutex::new(Vec::new());
+    // Collecting never fails.
+    let _ = site_files_each(site, renderer, diags, &|f| {
+        if let Ok(mut files) = files.lock() {
+            files.push(f);
+        }
+        Ok(())
+    });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
     files
+}
+
+/// `site_files`, handed to `emit` one by one.
+fn site_files_each(
+    site: &Site<'_>,
+    renderer: &Renderer,
+    diags: &mut Vec<Diagnostic>,
+    emit: &Sink<'_>,
+) -> Result<(), Error> {
+    for f in feeds::all(site, renderer.string("redirect_title")) {
+        emit(f)?;
+    }
+    // Search: the /zoeken/ page and the sharded index (see `search`).
+    if let Some(f) = renderer.search_page(site, diags) {
+        emit(f)?;
+    }
+    crate::search::build_each(site, emit)
 }
 
 /// Where a non-Markdown file of `content/` goes in the output.
@@ -209,14 +235,16 @@ pub(crate) fn asset_path(source: &str) -> Option<&str> {
     source.strip_prefix("content/")
 }
 
-fn parse(inputs: &Inputs<'_>, diags: &mut Vec<Diagnostic>) -> Parsed {
+/// The parse stage: every Markdown file of `sources` to a page, in
+/// parallel.
+pub fn parse(inputs: &Inputs<'_>, sources: &Sources) -> Parsed {
     let Inputs {
         config,
-        sources,
         highlighter,
         options,
         ..
     } = *inputs;
+    let mut diags = sources.diagnostics.clone();
     let results: Vec<(Option<Page>, Vec<Diagnostic>)> = sources
         .content
         .par_iter()
@@ -239,7 +267,11 @@ fn parse(inputs: &Inputs<'_>, diags: &mut Vec<Diagnostic>) -> Parsed {
             })
         })
         .collect();
-    Parsed { pages, assets }
+    Parsed {
+        pages,
+        assets,
+        diagnostics: diags,
+    }
 }
 
 /// Two outputs whose paths differ only by case or accents would overwrite

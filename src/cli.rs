@@ -198,7 +198,6 @@ fn pipeline(
     let options = BuildOptions { drafts };
     let inputs = build::Inputs {
         config: &p.config,
-        sources: &sources,
         renderer: &renderer,
         highlighter: &highlighter,
         options: &options,
@@ -210,13 +209,16 @@ fn pipeline(
             html.fetch_add(1, Ordering::Relaxed);
         }
     };
+    let parsed = build::parse(&inputs, &sources);
+    // Pages own what they need: the raw files are dead weight from here.
+    drop(sources);
     let diags = match job {
-        Job::Build(staging) => build::build_into(&inputs, &|f| {
+        Job::Build(staging) => build::build_into(&inputs, parsed, &|f| {
             count(&f);
             staging.write(&f)
         })?,
-        Job::Check { render: true } => build::build_into(&inputs, &|_| Ok(()))?,
-        Job::Check { render: false } => build::check(&inputs),
+        Job::Check { render: true } => build::build_into(&inputs, parsed, &|_| Ok(()))?,
+        Job::Check { render: false } => build::check(&inputs, parsed),
     };
     Ok((diags, files.into_inner(), html.into_inner()))
 }

@@ -148,24 +148,30 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
         body.html = body.html.replace('\0', "\u{FFFD}");
         body.text = body.text.replace('\0', "\u{FFFD}");
     }
+    // Grown by doubling, both strings carry up to half their size again in
+    // spare capacity; a parsed site keeps every body until it is written.
+    body.html.shrink_to_fit();
+    body.text.shrink_to_fit();
     body
 }
 
-struct PendingHeading {
+struct PendingHeading<'m> {
     level: HeadingLevel,
     id: Option<String>,
-    classes: Vec<CowStr<'static>>,
-    events: Vec<Event<'static>>,
+    classes: Vec<CowStr<'m>>,
+    events: Vec<Event<'m>>,
     text: String,
     text_offset: usize,
 }
 
-struct BodyRenderer<'c, 'd> {
+/// `'m`: the Markdown being rendered; events borrow it instead of copying
+/// every piece of text.
+struct BodyRenderer<'c, 'd, 'm> {
     ctx: &'c Ctx<'c>,
     diags: &'d mut Vec<Diagnostic>,
     body: Body,
-    out: Vec<Event<'static>>,
-    heading: Option<PendingHeading>,
+    out: Vec<Event<'m>>,
+    heading: Option<PendingHeading<'m>>,
     code: Option<(String, String, usize)>,
     /// Depth of a label-less wikilink whose text we replace by the title.
     skip_label: usize,
@@ -180,8 +186,8 @@ struct BodyRenderer<'c, 'd> {
     next_suffix: HashMap<String, usize>,
 }
 
-impl BodyRenderer<'_, '_> {
-    fn emit(&mut self, event: Event<'static>) {
+impl<'m> BodyRenderer<'_, '_, 'm> {
+    fn emit(&mut self, event: Event<'m>) {
         match &mut self.heading {
             Some(h) => h.events.push(event),
             None => self.out.push(event),
@@ -201,7 +207,7 @@ impl BodyRenderer<'_, '_> {
         self.locator.loc(offset)
     }
 
-    fn event(&mut self, event: Event<'_>, at: usize) {
+    fn event(&mut self, event: Event<'m>, at: usize) {
         if let Some((_, code, _)) = &mut self.code {
             match event {
                 Event::Text(t) => code.push_str(&t),
@@ -233,7 +239,7 @@ impl BodyRenderer<'_, '_> {
                 self.heading = Some(PendingHeading {
                     level,
                     id: id.map(|s| s.to_string()),
-                    classes: classes.into_iter().map(CowStr::into_static).collect(),
+                    classes,
                     events: Vec::new(),
                     text: String::new(),
                     text_offset: self.body.text.len(),
@@ -260,13 +266,7 @@ impl BodyRenderer<'_, '_> {
                 dest_url,
                 title,
                 id,
-            }) => self.link(
-                link_type,
-                &dest_url,
-                title.into_static(),
-                id.into_static(),
-                at,
-            ),
+            }) => self.link(link_type, &dest_url, title, id, at),
             Event::Start(Tag::Image {
                 link_type,
                 dest_url,
@@ -277,8 +277,8 @@ impl BodyRenderer<'_, '_> {
                 self.emit(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest.into(),
-                    title: title.into_static(),
-                    id: id.into_static(),
+                    title,
+                    id,
                 }));
             }
             Event::Html(t) | Event::InlineHtml(t) => {
@@ -292,27 +292,27 @@ impl BodyRenderer<'_, '_> {
                         format!("removed {what} from raw HTML; scripts, event handlers and javascript:/vbscript:/data: URLs are not allowed in content"),
                     ));
                 }
-                self.emit(Event::Html(t.into_static()));
+                self.emit(Event::Html(t));
             }
             Event::Text(t) => {
                 self.add_text(&t);
-                self.emit(Event::Text(t.into_static()));
+                self.emit(Event::Text(t));
             }
             Event::Code(t) => {
                 self.add_text(&t);
-                self.emit(Event::Code(t.into_static()));
+                self.emit(Event::Code(t));
             }
             Event::End(
                 TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::BlockQuote(_),
             ) => {
                 self.body.text.push(' ');
-                self.emit(event.into_static());
+                self.emit(event);
             }
             Event::SoftBreak | Event::HardBreak => {
                 self.add_text(" ");
-                self.emit(event.into_static());
+                self.emit(event);
             }
-            other => self.emit(other.into_static()),
+            other => self.emit(other),
         }
     }
 
@@ -320,8 +320,8 @@ impl BodyRenderer<'_, '_> {
         &mut self,
         link_type: LinkType,
         dest: &str,
-        title: CowStr<'static>,
-        id: CowStr<'static>,
+        title: CowStr<'m>,
+        id: CowStr<'m>,
         at: usize,
     ) {
         let internal = match link_type {

@@ -28,11 +28,13 @@ mod synonyms;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap, HashSet};
+use std::hash::BuildHasher;
 
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::build::OutputFile;
+use crate::build::{OutputFile, Sink};
+use crate::error::Error;
 use crate::frontmatter::FieldValue;
 use crate::page::{Page, Role};
 use crate::render::url;
@@ -68,6 +70,23 @@ const VOCAB_BYTES: usize = 12 * 1024;
 
 /// Build the search index of `site`.
 pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
+    let files = std::sync::Mutex::new(Vec::new());
+    // Collecting never fails.
+    let _ = build_each(site, &|f| {
+        if let Ok(mut files) = files.lock() {
+            files.push(f);
+        }
+        Ok(())
+    });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    files
+}
+
+/// `build`, handing each file to `emit` as soon as it exists; the
+/// fragments (one per page, the bulk of the index) are never all in
+/// memory at once.
+pub fn build_each(site: &Site<'_>, emit: &Sink<'_>) -> Result<(), Error> {
     let analyzer = Analyzer::new(Language::for_code(&site.config.language));
     let groups = synonyms::groups(site, &analyzer);
     let keep_sequences = !groups.is_empty();
@@ -76,16 +95,17 @@ pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
         .par_iter()
         .map(|p| DocWords::read(p, keep_sequences))
         .collect();
-    let vocabulary = Vocabulary::new(&docs);
+    let mut vocabulary = Vocabulary::new(&docs);
     let terms = Terms::new(&vocabulary, &groups, &analyzer);
     let avg_len = average_body_length(&docs);
+    // Each page's words are dropped as soon as its impacts exist, so the
+    // two never both take memory for the whole site.
     let per_doc: Vec<Vec<(u32, u8, u8)>> = docs
-        .par_iter()
-        .zip(&vocabulary.doc_ids)
-        .map(|(d, numbers)| doc_impacts(d, numbers, &terms, avg_len))
+        .into_par_iter()
+        .zip(std::mem::take(&mut vocabulary.doc_ids))
+        .map(|(d, numbers)| doc_impacts(&d, &numbers, &terms, avg_len))
         .collect();
-    drop(docs);
-    let postings = invert(&per_doc, terms.names.len());
+    let postings = invert(per_doc, terms.names.len());
     let n_docs = site.pages.len();
     let mut files = Vec::new();
     let term_dir = write_terms(&terms, &postings, n_docs, &mut files);
@@ -99,7 +119,6 @@ pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
             .collect::<Vec<u8>>()
             .as_slice(),
     );
-    files.extend(fragments(site));
     let meta = Meta {
         version,
         language: analyzer_language(site),
@@ -124,7 +143,13 @@ pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
         path: format!("{DIR}/meta.json"),
         bytes: serde_json::to_vec(&meta).unwrap_or_default(),
     });
-    files
+    for f in files {
+        emit(f)?;
+    }
+    site.pages
+        .par_iter()
+        .enumerate()
+        .try_for_each(|(id, page)| emit(fragment(site, id, page)))
 }
 
 fn analyzer_language(site: &Site<'_>) -> &'static str {
@@ -186,8 +211,13 @@ fn doc_fields(page: &Page) -> [Cow<'_, str>; N_FIELDS] {
 /// the site has synonym phrases to match, the order of its whole words per
 /// field. Words are numbered per page here and per site in `Vocabulary`.
 struct DocWords {
-    words: Vec<Box<str>>,
-    counts: Vec<[u32; N_FIELDS]>,
+    /// The distinct words, concatenated (one allocation per page, not one
+    /// per word: a large site holds millions of them at once).
+    chars: String,
+    /// Where each word ends in `chars`.
+    ends: Vec<u32>,
+    /// Occurrences per field, saturating (term frequencies are `u16`).
+    counts: Vec<[u16; N_FIELDS]>,
     /// Per field, the page-local numbers of the whole (not hyphen-joined)
     /// words in text order; empty when there are no synonym phrases.
     sequences: Vec<Vec<u32>>,
@@ -197,24 +227,41 @@ struct DocWords {
 
 impl DocWords {
     fn read(page: &Page, keep_sequences: bool) -> DocWords {
-        let mut ids: HashMap<Box<str>, u32> = HashMap::new();
-        let mut counts: Vec<[u32; N_FIELDS]> = Vec::new();
+        // Words are appended to `chars` on first sight and found again by
+        // hash, so reading a page allocates per page, not per word.
+        let hasher = std::hash::RandomState::new();
+        let mut first: HashMap<u64, u32> = HashMap::new();
+        let mut next: Vec<u32> = Vec::new();
+        let mut chars = String::new();
+        let mut ends: Vec<u32> = Vec::new();
+        let mut counts: Vec<[u16; N_FIELDS]> = Vec::new();
         let mut sequences = Vec::with_capacity(N_FIELDS);
         let mut body_len = 0u32;
         for (f, text) in doc_fields(page).iter().enumerate() {
             let mut sequence = Vec::new();
             analyzer::each_word(text, |w, extra| {
-                let id = match ids.get(w) {
-                    Some(&id) => id,
+                let h = hasher.hash_one(w);
+                let word = |id: u32| {
+                    let start = id.checked_sub(1).map_or(0, |p| ends[p as usize]) as usize;
+                    chars.get(start..ends[id as usize] as usize)
+                };
+                let mut at = first.get(&h).copied();
+                while let Some(id) = at.filter(|&id| word(id) != Some(w)) {
+                    at = next.get(id as usize).copied().filter(|&n| n != u32::MAX);
+                }
+                let id = match at {
+                    Some(id) => id,
                     None => {
                         let id = u32::try_from(counts.len()).unwrap_or(u32::MAX);
-                        ids.insert(w.into(), id);
+                        next.push(first.insert(h, id).unwrap_or(u32::MAX));
+                        chars.push_str(w);
+                        ends.push(u32::try_from(chars.len()).unwrap_or(u32::MAX));
                         counts.push([0; N_FIELDS]);
                         id
                     }
                 };
                 if let Some(c) = counts.get_mut(id as usize) {
-                    c[f] += 1;
+                    c[f] = c[f].saturating_add(1);
                 }
                 if !extra {
                     if f == BODY && !is_stop_word(w) {
@@ -227,16 +274,24 @@ impl DocWords {
             });
             sequences.push(sequence);
         }
-        let mut words: Vec<Box<str>> = vec![Box::default(); counts.len()];
-        for (w, id) in ids {
-            words[id as usize] = w;
-        }
+        chars.shrink_to_fit();
         DocWords {
-            words,
+            chars,
+            ends,
             counts,
             sequences,
             body_len,
         }
+    }
+
+    /// The page's distinct words, in page-local number order.
+    fn words(&self) -> impl Iterator<Item = &str> {
+        let mut start = 0;
+        self.ends.iter().map(move |&end| {
+            let w = self.chars.get(start..end as usize).unwrap_or_default();
+            start = end as usize;
+            w
+        })
     }
 }
 
@@ -273,7 +328,7 @@ impl Vocabulary {
         let distinct: HashSet<&str> = docs
             .par_iter()
             .fold(HashSet::new, |mut set, d| {
-                set.extend(d.words.iter().map(|w| &**w));
+                set.extend(d.words());
                 set
             })
             .reduce(HashSet::new, |mut a, b| {
@@ -292,7 +347,7 @@ impl Vocabulary {
             .collect();
         let doc_ids = docs
             .par_iter()
-            .map(|d| d.words.iter().map(|w| number[&**w]).collect())
+            .map(|d| d.words().map(|w| number[w]).collect())
             .collect();
         Vocabulary {
             words: words.into_iter().map(str::to_string).collect(),
@@ -405,9 +460,9 @@ fn doc_impacts(doc: &DocWords, numbers: &[u32], terms: &Terms, avg_len: f64) -> 
     let mut tfs: HashMap<u32, Tf> = HashMap::new();
     // Counts saturate at `u16::MAX`, as adding one occurrence at a time
     // with `saturating_add` would.
-    let add = |to: &mut [u16; N_FIELDS], counts: &[u32; N_FIELDS]| {
+    let add = |to: &mut [u16; N_FIELDS], counts: &[u16; N_FIELDS]| {
         for (t, &c) in to.iter_mut().zip(counts) {
-            *t = t.saturating_add(u16::try_from(c).unwrap_or(u16::MAX));
+            *t = t.saturating_add(c);
         }
     };
     for (wt, counts) in word_terms.iter().zip(&doc.counts) {
@@ -464,14 +519,16 @@ struct Postings {
     part: Vec<Vec<(u32, u8)>>,
 }
 
-fn invert(per_doc: &[Vec<(u32, u8, u8)>], n_terms: usize) -> Postings {
+/// Consumes the per-document lists as it goes, so the two forms of the
+/// index are not both in memory at full size.
+fn invert(per_doc: Vec<Vec<(u32, u8, u8)>>, n_terms: usize) -> Postings {
     let mut p = Postings {
         exact: vec![Vec::new(); n_terms],
         part: vec![Vec::new(); n_terms],
     };
-    for (doc, terms) in per_doc.iter().enumerate() {
+    for (doc, terms) in per_doc.into_iter().enumerate() {
         let Ok(doc) = u32::try_from(doc) else { break };
-        for &(t, e, pa) in terms {
+        for (t, e, pa) in terms {
             let t = t as usize;
             if e > 0 {
                 p.exact[t].push((doc, e));
@@ -633,52 +690,47 @@ struct Fragment<'a> {
     x: &'a str,
 }
 
-fn fragments(site: &Site<'_>) -> Vec<OutputFile> {
-    site.pages
-        .par_iter()
-        .enumerate()
-        .map(|(id, page)| {
-            let kind = match page.role {
-                Role::Page => page
-                    .kind
-                    .as_deref()
-                    .and_then(|k| site.config.kind(k))
-                    .map_or("", |k| k.label.as_str()),
-                _ => "",
-            };
-            let text = page.body.text.as_str();
-            // Headings come in text order, so UTF-16 offsets (what the
-            // browser indexes by) are counted incrementally: counting from
-            // the start for each heading is quadratic on long pages.
-            let mut counted = (0usize, 0usize);
-            let h = page
-                .body
-                .headings
-                .iter()
-                .map(|h| {
-                    let from = counted.0.min(h.text_offset);
-                    let base = if from == counted.0 { counted.1 } else { 0 };
-                    let start = if from == counted.0 { from } else { 0 };
-                    let off = base
-                        + text
-                            .get(start..h.text_offset)
-                            .map_or(0, |s| s.encode_utf16().count());
-                    counted = (h.text_offset, off);
-                    (h.id.as_str(), h.text.as_str(), off)
-                })
-                .collect();
-            let frag = Fragment {
-                t: &page.title,
-                u: url(site, &page.path),
-                k: kind,
-                s: &page.summary,
-                h,
-                x: text,
-            };
-            OutputFile {
-                path: format!("{DIR}/f/{id}.json"),
-                bytes: serde_json::to_vec(&frag).unwrap_or_default(),
-            }
+/// The fragment of page `id`: what its search result shows.
+fn fragment(site: &Site<'_>, id: usize, page: &Page) -> OutputFile {
+    let kind = match page.role {
+        Role::Page => page
+            .kind
+            .as_deref()
+            .and_then(|k| site.config.kind(k))
+            .map_or("", |k| k.label.as_str()),
+        _ => "",
+    };
+    let text = page.body.text.as_str();
+    // Headings come in text order, so UTF-16 offsets (what the
+    // browser indexes by) are counted incrementally: counting from
+    // the start for each heading is quadratic on long pages.
+    let mut counted = (0usize, 0usize);
+    let h = page
+        .body
+        .headings
+        .iter()
+        .map(|h| {
+            let from = counted.0.min(h.text_offset);
+            let base = if from == counted.0 { counted.1 } else { 0 };
+            let start = if from == counted.0 { from } else { 0 };
+            let off = base
+                + text
+                    .get(start..h.text_offset)
+                    .map_or(0, |s| s.encode_utf16().count());
+            counted = (h.text_offset, off);
+            (h.id.as_str(), h.text.as_str(), off)
         })
-        .collect()
+        .collect();
+    let frag = Fragment {
+        t: &page.title,
+        u: url(site, &page.path),
+        k: kind,
+        s: &page.summary,
+        h,
+        x: text,
+    };
+    OutputFile {
+        path: format!("{DIR}/f/{id}.json"),
+        bytes: serde_json::to_vec(&frag).unwrap_or_default(),
+    }
 }
