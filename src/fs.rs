@@ -385,15 +385,17 @@ impl Staging {
             reason: "an output path would escape the output directory".into(),
         })?;
         if let Some(dir) = target.parent() {
-            let new = self
-                .made
-                .lock()
-                .map_or(true, |mut made| made.insert(dir.to_path_buf()));
-            if new {
+            // A folder is recorded only once it exists: another thread that
+            // finds it recorded writes into it straight away.
+            let known = self.made.lock().is_ok_and(|made| made.contains(dir));
+            if !known {
                 fs::create_dir_all(dir).map_err(|source| Error::Write {
                     path: dir.to_path_buf(),
                     source,
                 })?;
+                if let Ok(mut made) = self.made.lock() {
+                    made.insert(dir.to_path_buf());
+                }
             }
         }
         fs::write(&target, &f.bytes).map_err(|source| Error::Write {

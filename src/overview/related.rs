@@ -156,8 +156,26 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
     // candidates (a niveau can be shared with a third of the site) are
     // never gathered: the ranking is the same, the work a fraction.
     let own_facet = |q: PageId| facets.binary_search(&q).is_ok();
-    let mut ranked = tally(&ix.facet_users, facets, |q| q != id && !own_facet(q))
+    let by_facets = tally(&ix.facet_users, facets, |q| q != id && !own_facet(q));
+    // Shared other references only break ties, so they are counted only
+    // for candidates that can still reach the top: those sharing at least
+    // `floor` facets, the most that LIMIT candidates share.
+    let mut at_least = vec![0usize; facets.len() + 2];
+    for &(_, f) in &by_facets {
+        at_least[f.min(facets.len() + 1)] += 1;
+    }
+    let mut floor = 0;
+    let mut seen = 0;
+    for f in (1..at_least.len()).rev() {
+        seen += at_least[f];
+        if seen >= LIMIT {
+            floor = f;
+            break;
+        }
+    }
+    let mut ranked = by_facets
         .into_iter()
+        .filter(|&(_, f)| f >= floor)
         .map(|(q, f)| (q, (f, shared(others, &ix.others[q]).count())))
         .collect::<Vec<_>>();
     if ranked.len() < LIMIT {
@@ -209,28 +227,43 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
 }
 
 /// How many of `targets` each page lists among its users (`users[t]`),
-/// for the pages `keep` accepts, by page. Sorting the concatenated user
-/// lists and counting runs needs no per-page counter array the size of
-/// the site.
+/// for the pages `keep` accepts, in no particular order. Counted in a
+/// per-thread array the size of the site, reused from page to page and
+/// cleared by what was touched, so a page costs its candidates, not the
+/// site.
 fn tally(
     users: &[Vec<PageId>],
     targets: &[PageId],
     keep: impl Fn(PageId) -> bool,
 ) -> Vec<(PageId, usize)> {
-    let mut all: Vec<PageId> = targets
-        .iter()
-        .flat_map(|&t| users[t].iter().copied())
-        .filter(|&q| keep(q))
-        .collect();
-    all.sort_unstable();
-    let mut out: Vec<(PageId, usize)> = Vec::new();
-    for q in all {
-        match out.last_mut() {
-            Some((last, n)) if *last == q => *n += 1,
-            _ => out.push((q, 1)),
-        }
+    thread_local! {
+        static COUNTS: std::cell::RefCell<Vec<u32>> = const { std::cell::RefCell::new(Vec::new()) };
     }
-    out
+    COUNTS.with_borrow_mut(|counts| {
+        if counts.len() < users.len() {
+            counts.resize(users.len(), 0);
+        }
+        let mut touched: Vec<PageId> = Vec::new();
+        for &t in targets {
+            for &q in &users[t] {
+                if !keep(q) {
+                    continue;
+                }
+                if counts[q] == 0 {
+                    touched.push(q);
+                }
+                counts[q] += 1;
+            }
+        }
+        touched
+            .into_iter()
+            .map(|q| {
+                let n = counts[q] as usize;
+                counts[q] = 0;
+                (q, n)
+            })
+            .collect()
+    })
 }
 
 /// The pages in both sorted lists, in order.

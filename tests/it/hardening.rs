@@ -408,3 +408,28 @@ fn killed_builds_never_leave_a_half_written_output() {
         .collect();
     assert_eq!(leftovers, [std::ffi::OsString::from("public")]);
 }
+
+#[test]
+fn parallel_writes_into_one_new_folder_all_land() {
+    // Regression: a thread that saw a folder recorded as made wrote into it
+    // before the thread making it had finished (`No such file or
+    // directory` on search/f/*.json).
+    use rayon::prelude::*;
+    let dir = tempfile::tempdir().expect("tmp");
+    for round in 0..20 {
+        let out = dir.path().join(format!("out{round}"));
+        let staging = vakwerk::fs::Staging::begin(&out).expect("staging");
+        let files: Vec<vakwerk::OutputFile> = (0..256)
+            .map(|i| vakwerk::OutputFile {
+                path: format!("d{}/f/{i}.json", i % 4),
+                bytes: vec![b'x'; 10],
+            })
+            .collect();
+        files
+            .par_iter()
+            .try_for_each(|f| staging.write(f))
+            .expect("every write lands");
+        staging.commit().expect("commit");
+        assert_eq!(tree(&out).len(), 257, "256 files and the marker");
+    }
+}
