@@ -269,7 +269,7 @@ impl Incremental {
         }
         let (pages, parse_diags) = self.parse(inputs);
         let (site, site_diags) = Site::assemble(inputs.config, pages);
-        let shared = inputs.renderer.shared(&site);
+        let shared = inputs.renderer.shared_after(&site, self.shared.as_ref());
         // The files the caller named are rendered and shown before anything
         // else is worked out: finding what else an edit reached means
         // comparing the whole site, and the edited page should not wait.
@@ -279,13 +279,21 @@ impl Incremental {
             self.render_named(inputs, &site, &shared)
         };
         if !before.is_empty() {
-            let base = Base {
-                sources: inputs.sources,
-                statics: self.statics(inputs.renderer),
-                parse_diags: &parse_diags,
-                site_diags: &site_diags,
+            let patched = (parse_diags.is_empty() && site_diags.is_empty())
+                .then(|| self.patched(inputs, &site, &before))
+                .flatten();
+            let snapshot = match patched {
+                Some(snapshot) => snapshot,
+                None => {
+                    let base = Base {
+                        sources: inputs.sources,
+                        statics: self.statics(inputs.renderer),
+                        parse_diags: &parse_diags,
+                        site_diags: &site_diags,
+                    };
+                    self.snapshot(&base, &site)
+                }
             };
-            let snapshot = self.snapshot(&base, &site);
             on_pages(&snapshot);
         }
         let changes = self.changes(&site, &before);
@@ -795,6 +803,40 @@ impl Incremental {
         }
         self.stats.rendered_first += self.render(inputs.renderer, site, shared, &ids);
         before
+    }
+
+    /// The last snapshot with the pages just rendered by `render_named`
+    /// swapped in: what `snapshot` would give, without rebuilding the
+    /// whole file list, when nothing but Markdown changed, the last
+    /// snapshot was clean, nothing new is wrong (the caller checks parsing
+    /// and assembly) and every page keeps its URL. `None` otherwise.
+    fn patched(
+        &self,
+        inputs: &Inputs<'_>,
+        site: &Site<'_>,
+        before: &HashMap<String, Option<Arc<Page>>>,
+    ) -> Option<Snapshot> {
+        let last = self.last.as_ref()?;
+        let only_markdown = inputs
+            .changed?
+            .iter()
+            .all(|p| p.ends_with(".md") && before.contains_key(p));
+        if !only_markdown || !last.diagnostics.is_empty() || !inputs.sources.diagnostics.is_empty()
+        {
+            return None;
+        }
+        let mut snapshot = last.clone();
+        for page in site.pages.iter().filter(|p| before.contains_key(&p.source)) {
+            let Some(Ok(out)) = self.rendered.get(&page.source).map(|r| &r.output) else {
+                return None;
+            };
+            let at = snapshot
+                .files
+                .binary_search_by(|f| f.path.as_str().cmp(&out.path))
+                .ok()?;
+            snapshot.files[at].bytes = Arc::clone(&out.bytes);
+        }
+        Some(snapshot)
     }
 
     fn is_fresh(&self, site: &Site<'_>, id: PageId) -> bool {

@@ -122,7 +122,7 @@ impl Renderer {
     /// HTML never has to fit in memory at once. Stops at the first error
     /// `emit` returns.
     pub fn render_each(&self, site: &Site<'_>, emit: &Sink<'_>) -> Result<Vec<Diagnostic>, Error> {
-        let globals = Globals::new(site, &self.strings);
+        let globals = Globals::new(site, &self.strings, None);
         let results: Vec<Result<Option<Diagnostic>, Error>> = (0..site.pages.len())
             .into_par_iter()
             .map(|id| match self.render_page(site, &globals, id) {
@@ -150,13 +150,19 @@ impl Renderer {
         site: &Site<'_>,
         ids: &[PageId],
     ) -> Vec<Result<OutputFile, Diagnostic>> {
-        self.pages_with(site, &Globals::new(site, &self.strings), ids)
+        self.pages_with(site, &Globals::new(site, &self.strings, None), ids)
     }
 
     /// What every page of `site` shares when rendered (navigation, the
     /// indexes behind related pages), computed once.
     pub fn shared(&self, site: &Site<'_>) -> Shared {
-        Shared(Globals::new(site, &self.strings))
+        Shared(Globals::new(site, &self.strings, None))
+    }
+
+    /// [`Renderer::shared`] for a new version of the site whose previous
+    /// version had `previous`: parts that did not change are reused.
+    pub fn shared_after(&self, site: &Site<'_>, previous: Option<&Shared>) -> Shared {
+        Shared(Globals::new(site, &self.strings, previous.map(|p| &p.0)))
     }
 
     /// `render_pages` with `shared` from [`Renderer::shared`] for this
@@ -174,7 +180,7 @@ impl Renderer {
     /// Render what `render` adds to the content pages: the generated pages
     /// and `404.html`.
     pub fn render_rest(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let globals = Globals::new(site, &self.strings);
+        let globals = Globals::new(site, &self.strings, None);
         let (mut files, mut diags) = (Vec::new(), Vec::new());
         self.rest_with(site, &globals, &mut files, &mut diags);
         (files, diags)
@@ -270,7 +276,7 @@ impl Renderer {
         view.role = "search";
         view.url = url(site, path);
         view.permalink = permalink(site, path);
-        let mut ctx = Globals::new(site, &self.strings).context();
+        let mut ctx = Globals::new(site, &self.strings, None).context();
         ctx.insert("page", &view);
         match self.tera.render("search.html", &ctx) {
             Ok(html) => Some(OutputFile {
@@ -406,7 +412,11 @@ struct Globals {
 }
 
 impl Globals {
-    fn new(site: &Site<'_>, strings: &BTreeMap<String, String>) -> Self {
+    fn new(
+        site: &Site<'_>,
+        strings: &BTreeMap<String, String>,
+        previous: Option<&Globals>,
+    ) -> Self {
         let c = site.config;
         let sections = c
             .kinds
@@ -432,7 +442,7 @@ impl Globals {
         Globals {
             site: site_view,
             strings: serde_json::to_value(strings).unwrap_or_default(),
-            index: overview::Index::new(site),
+            index: overview::Index::new(site, previous.map(|p| &p.index)),
         }
     }
 

@@ -147,10 +147,11 @@ pub struct Index {
 }
 
 impl Index {
-    /// Compute the indexes for `site`.
-    pub fn new(site: &Site<'_>) -> Index {
+    /// Compute the indexes for `site`, reusing what `previous` (the
+    /// indexes of an earlier version of the site) still has right.
+    pub fn new(site: &Site<'_>, previous: Option<&Index>) -> Index {
         Index {
-            related: related::Index::new(site),
+            related: related::Index::new(site, previous.map(|p| &p.related)),
         }
     }
 }

@@ -56,10 +56,13 @@ pub(super) struct Index {
     /// ranking then compares integers instead of titles, which on a
     /// 10,000-page site is the difference between seconds and minutes.
     title_rank: Vec<usize>,
+    /// The (title, path) pairs `title_rank` was computed from, so the next
+    /// site can reuse it when none changed (`serve`, after most edits).
+    ranked_by: Vec<(String, String)>,
 }
 
 impl Index {
-    pub(super) fn new(site: &Site<'_>) -> Index {
+    pub(super) fn new(site: &Site<'_>, previous: Option<&Index>) -> Index {
         let is_facet = |id: PageId| {
             site.pages[id]
                 .kind
@@ -103,6 +106,19 @@ impl Index {
             }
         }
         (ix.facets, ix.others) = sets.into_iter().unzip();
+        let unchanged = previous.filter(|prev| {
+            prev.ranked_by.len() == site.pages.len()
+                && prev
+                    .ranked_by
+                    .iter()
+                    .zip(&site.pages)
+                    .all(|((title, path), p)| *title == p.title && *path == p.path)
+        });
+        if let Some(prev) = unchanged {
+            ix.title_rank.clone_from(&prev.title_rank);
+            ix.ranked_by.clone_from(&prev.ranked_by);
+            return ix;
+        }
         let mut order: Vec<PageId> = (0..site.pages.len()).collect();
         // Lowercase each title once, with digit runs zero-padded so that
         // plain string order is natural order (`SDG 2` before `SDG 10`).
@@ -114,6 +130,11 @@ impl Index {
         for (rank, id) in order.into_iter().enumerate() {
             ix.title_rank[id] = rank;
         }
+        ix.ranked_by = site
+            .pages
+            .iter()
+            .map(|p| (p.title.clone(), p.path.clone()))
+            .collect();
         ix
     }
 }
