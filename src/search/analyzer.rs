@@ -164,10 +164,37 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
     }
 }
 
-/// True for a stop word (already folded).
+/// True for a stop word (already folded). Asked for every word of every
+/// page, so it compares integers: each stop word packed big-endian into a
+/// `u64` (zero-padded, so the packed order is the words' order).
 pub fn is_stop_word(word: &str) -> bool {
-    STOP_WORDS.binary_search(&word).is_ok()
+    word.len() <= 8 && STOP_KEYS.binary_search(&pack(word)).is_ok()
 }
+
+/// Up to 8 bytes of `w`, big-endian, zero-padded.
+const fn pack(w: &str) -> u64 {
+    let b = w.as_bytes();
+    let mut key = 0u64;
+    let mut i = 0;
+    while i < 8 {
+        key <<= 8;
+        if i < b.len() {
+            key |= b[i] as u64;
+        }
+        i += 1;
+    }
+    key
+}
+
+const STOP_KEYS: [u64; STOP_WORDS.len()] = {
+    let mut keys = [0u64; STOP_WORDS.len()];
+    let mut i = 0;
+    while i < keys.len() {
+        keys[i] = pack(STOP_WORDS[i]);
+        i += 1;
+    }
+    keys
+};
 
 /// Stems folded words. Cheap to create; holds no state between words.
 #[derive(Clone, Copy)]
@@ -487,6 +514,14 @@ mod tests {
 
     #[test]
     fn stop_words_are_sorted_for_binary_search() {
+        assert!(
+            STOP_WORDS.iter().all(|w| w.len() <= 8),
+            "packed stop words fit a u64"
+        );
+        assert!(
+            STOP_KEYS.windows(2).all(|k| k[0] < k[1]),
+            "packed keys sorted"
+        );
         let mut sorted = STOP_WORDS.to_vec();
         sorted.sort_unstable();
         assert_eq!(sorted, STOP_WORDS);
