@@ -443,7 +443,7 @@
       var t = stem(w);
       if (seen.has(t)) return;
       seen.add(t);
-      concepts.push({ word: w, term: t, prefix: false, hits: new Map(), exact: 0, terms: new Set([t]), pieces: [w] });
+      concepts.push({ word: w, term: t, prefix: false, hits: newHits(), exact: 0, terms: new Set([t]), pieces: [w] });
     });
     if (concepts.length && !/\s$/.test(q)) concepts[concepts.length - 1].prefix = true;
     return concepts;
@@ -451,14 +451,22 @@
 
   function idf(df) { return Math.log(1 + (meta.docs - df + 0.5) / (df + 0.5)); }
 
+  // A concept's hits in typed arrays over all documents (best match class,
+  // -1 for none, and its score) plus the list of documents hit: a common
+  // word on a 100,000-page site touches most of them, and Maps of objects
+  // that size are what made a cached query slow.
+  function newHits() {
+    return { cls: new Int8Array(meta.docs).fill(-1), score: new Float64Array(meta.docs), list: [], size: 0 };
+  }
+
   function addHits(concept, postings, cls) {
     if (!postings || !postings.docs.length) return;
     var w = idf(postings.docs.length) * WEIGHT[cls];
-    for (var i = 0; i < postings.docs.length; i++) {
-      var doc = postings.docs[i], score = w * postings.imp[i];
-      var cur = concept.hits.get(doc);
-      if (!cur) concept.hits.set(doc, { cls: cls, score: score });
-      else if (cls > cur.cls || (cls === cur.cls && score > cur.score)) { cur.cls = cls; cur.score = score; }
+    var h = concept.hits, docs = postings.docs, imp = postings.imp;
+    for (var i = 0; i < docs.length; i++) {
+      var doc = docs[i], score = w * imp[i], cur = h.cls[doc];
+      if (cur < 0) { h.cls[doc] = cls; h.score[doc] = score; h.list.push(doc); h.size++; }
+      else if (cls > cur || (cls === cur && score > h.score[doc])) { h.cls[doc] = cls; h.score[doc] = score; }
     }
     if (cls === EXACT) concept.exact += postings.docs.length;
   }
@@ -530,25 +538,60 @@
   // some (OR fallback). Then exact above prefix above part-of-compound above
   // typo matches, then the field-weighted score.
   function rank(concepts) {
-    var all = new Map();
+    var n = meta.docs, matched = new Uint16Array(n), cls = new Uint16Array(n), score = new Float64Array(n);
+    var touched = [];
     concepts.forEach(function (c) {
-      c.hits.forEach(function (h, doc) {
-        var r = all.get(doc);
-        if (!r) { r = { doc: doc, matched: 0, cls: 0, score: 0 }; all.set(doc, r); }
-        r.matched++;
-        r.cls += h.cls;
-        r.score += h.score;
-      });
+      var h = c.hits;
+      for (var i = 0; i < h.list.length; i++) {
+        var doc = h.list[i];
+        if (!matched[doc]) touched.push(doc);
+        matched[doc]++;
+        cls[doc] += h.cls[doc];
+        score[doc] += h.score[doc];
+      }
     });
-    var list = Array.from(all.values());
-    var and = list.filter(function (r) { return r.matched === concepts.length; });
-    var fallback = !and.length && list.length > 0 && concepts.length > 1;
-    var chosen = fallback ? list : and;
-    chosen.sort(function (a, b) {
-      return b.matched - a.matched || b.cls - a.cls || b.score - a.score || a.doc - b.doc;
-    });
-    return { docs: chosen.map(function (r) { return r.doc; }), fallback: fallback };
+    var all = concepts.length;
+    var and = touched.filter(function (d) { return matched[d] === all; });
+    var fallback = !and.length && touched.length > 0 && concepts.length > 1;
+    return {
+      docs: fallback ? touched : and,
+      fallback: fallback,
+      before: function (a, b) {
+        return (matched[b] - matched[a] || cls[b] - cls[a] || score[b] - score[a] || a - b) < 0;
+      }
+    };
   }
+
+  // Results in rank order, produced a page at a time: a binary heap over
+  // the matching documents (built in linear time), so showing the first
+  // ten of 100,000 matches does not sort them all. `before(a, b)` says
+  // whether a ranks above b; without it, document order.
+  function Ordered(docs, before) {
+    this.h = Int32Array.from(docs);
+    this.n = this.h.length;
+    this.before = before || function (a, b) { return a < b; };
+    for (var i = (this.n >> 1) - 1; i >= 0; i--) this.down(i);
+  }
+  Ordered.prototype.down = function (i) {
+    var h = this.h, n = this.n, before = this.before;
+    for (;;) {
+      var l = 2 * i + 1, r = l + 1, top = i;
+      if (l < n && before(h[l], h[top])) top = l;
+      if (r < n && before(h[r], h[top])) top = r;
+      if (top === i) return;
+      var t = h[i]; h[i] = h[top]; h[top] = t;
+      i = top;
+    }
+  };
+  Ordered.prototype.take = function (k) {
+    var out = [];
+    while (out.length < k && this.n > 0) {
+      out.push(this.h[0]);
+      this.h[0] = this.h[--this.n];
+      this.down(0);
+    }
+    return out;
+  };
 
   // Disjunctive facet counts: a value's count is the number of results that
   // pass every *other* facet's selection and have the value.
@@ -634,7 +677,7 @@
         if (anySelected) for (var d = 0; d < meta.docs; d++) docs.push(d);
       }
       var fc = facetCounts(docs, selected, fd);
-      current = { q: q, concepts: concepts, docs: fc.docs, shown: 0, selected: selected };
+      current = { q: q, concepts: concepts, docs: fc.docs, order: new Ordered(fc.docs, r.before), shown: 0, selected: selected };
       renderFacets(fd, fc.counts, selected, docs.length > 0 || anySelected);
       while (results.firstChild) results.removeChild(results.firstChild);
       if (!concepts.length && !anySelected) {
@@ -653,7 +696,7 @@
 
   function showMore(mine) {
     var c = current;
-    var slice = c.docs.slice(c.shown, c.shown + PAGE);
+    var slice = c.order.take(PAGE);
     c.shown += slice.length;
     more.hidden = c.shown >= c.docs.length;
     return Promise.all(slice.map(fragment)).then(function (frags) {
