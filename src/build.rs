@@ -66,6 +66,22 @@ pub struct Parsed {
 /// in no particular order; an `Err` stops the build.
 pub type Sink<'a> = dyn Fn(OutputFile) -> Result<(), Error> + Sync + 'a;
 
+/// Run `produce` with a sink that keeps every file (it never fails), and
+/// return the files sorted by path: the in-memory form of a streaming
+/// stage, for tests and `serve`.
+pub(crate) fn collect<R>(produce: impl FnOnce(&Sink<'_>) -> R) -> (Vec<OutputFile>, R) {
+    let files = Mutex::new(Vec::new());
+    let result = produce(&|f| {
+        if let Ok(mut files) = files.lock() {
+            files.push(f);
+        }
+        Ok(())
+    });
+    let mut files = files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    (files, result)
+}
+
 /// Run the whole pipeline in memory.
 pub fn build(
     config: &Config,
@@ -74,23 +90,14 @@ pub fn build(
     highlighter: &Highlighter,
     options: &BuildOptions,
 ) -> Build {
-    let files = Mutex::new(Vec::new());
-    let collect = |f: OutputFile| {
-        if let Ok(mut files) = files.lock() {
-            files.push(f);
-        }
-        Ok(())
-    };
     let inputs = Inputs {
         config,
         renderer,
         highlighter,
         options,
     };
-    // The collecting sink never fails, so neither does the build.
-    let diagnostics = run(&inputs, parse(&inputs, sources), &collect, true).unwrap_or_default();
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
+    let (files, diagnostics) =
+        collect(|sink| run(&inputs, parse(&inputs, sources), sink, true).unwrap_or_default());
     Build { files, diagnostics }
 }
 
@@ -200,17 +207,7 @@ pub(crate) fn site_files(
     renderer: &Renderer,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<OutputFile> {
-    let files = Mutex::new(Vec::new());
-    // Collecting never fails.
-    let _ = site_files_each(site, renderer, diags, &|f| {
-        if let Ok(mut files) = files.lock() {
-            files.push(f);
-        }
-        Ok(())
-    });
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    collect(|sink| site_files_each(site, renderer, diags, sink)).0
 }
 
 /// `site_files`, handed to `emit` one by one.

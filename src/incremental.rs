@@ -568,27 +568,25 @@ impl Incremental {
         let mut structural = false;
         let mut changed = Vec::new();
         for (id, page) in site.pages.iter().enumerate() {
-            if let Some(old) = before.get(&page.source) {
-                match old {
-                    Some(old) if same_page(old, page) => {}
-                    Some(old) => {
-                        structural |= !same_outside(old, page);
-                        changed.push(id);
+            // The version this page was last rendered from, if any.
+            let old = match before.get(&page.source) {
+                Some(old) => old.clone(),
+                None => match self.rendered.get_mut(&page.source) {
+                    Some(r) if Arc::ptr_eq(&r.page, page) => continue,
+                    // Section and home pages without an `_index.md` are made
+                    // anew by every assembly; equal is as good as the same.
+                    Some(r) if same_page(&r.page, page) => {
+                        r.page = Arc::clone(page);
+                        continue;
                     }
-                    None => {
-                        structural = true;
-                        changed.push(id);
-                    }
-                }
-                continue;
-            }
-            match self.rendered.get_mut(&page.source) {
-                Some(r) if Arc::ptr_eq(&r.page, page) => {}
-                // Section and home pages without an `_index.md` are made
-                // anew by every assembly; equal is as good as the same.
-                Some(r) if same_page(&r.page, page) => r.page = Arc::clone(page),
-                Some(r) => {
-                    structural |= !same_outside(&r.page, page);
+                    Some(r) => Some(Arc::clone(&r.page)),
+                    None => None,
+                },
+            };
+            match old {
+                Some(old) if same_page(&old, page) => {}
+                Some(old) => {
+                    structural |= !same_outside(&old, page);
                     changed.push(id);
                 }
                 None => {

@@ -13,7 +13,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Context, Tera};
 
-use crate::build::{OutputFile, Sink};
+use crate::build::{OutputFile, Sink, collect};
 use crate::config::{FieldType, Kind};
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::error::Error;
@@ -103,17 +103,7 @@ impl Renderer {
 
     /// Render every page plus the pages that come from no content file.
     pub fn render(&self, site: &Site<'_>) -> (Vec<OutputFile>, Vec<Diagnostic>) {
-        let files = std::sync::Mutex::new(Vec::with_capacity(site.pages.len() + 1));
-        let diags = self
-            .render_each(site, &|f| {
-                if let Ok(mut files) = files.lock() {
-                    files.push(f);
-                }
-                Ok(())
-            })
-            .unwrap_or_default();
-        let mut files = files.into_inner().unwrap_or_default();
-        files.sort_by(|a, b| a.path.cmp(&b.path));
+        let (files, diags) = collect(|sink| self.render_each(site, sink).unwrap_or_default());
         (files, diags)
     }
 

@@ -70,17 +70,8 @@ const VOCAB_BYTES: usize = 12 * 1024;
 
 /// Build the search index of `site`.
 pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
-    let files = std::sync::Mutex::new(Vec::new());
     // Collecting never fails.
-    let _ = build_each(site, &|f| {
-        if let Ok(mut files) = files.lock() {
-            files.push(f);
-        }
-        Ok(())
-    });
-    let mut files = files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    files
+    crate::build::collect(|sink| build_each(site, sink)).0
 }
 
 /// `build`, handing each file to `emit` as soon as it exists; the
