@@ -59,10 +59,163 @@ pub(super) struct Index {
     /// The (title, path) pairs `title_rank` was computed from, so the next
     /// site can reuse it when none changed (`serve`, after most edits).
     ranked_by: Vec<(String, String)>,
+    /// Pages grouped by the broad targets they use; see [`Groups`].
+    groups: Groups,
+}
+
+/// A target with at least this many users is *broad* (an SDG, a niveau on
+/// a large site). Users of narrow targets are tallied per page, which
+/// costs at most this much per target; users of broad targets are reached
+/// through [`Groups`] instead, whose cost does not grow with the site.
+const BROAD: usize = 256;
+
+/// How many candidates are worked out in advance per group: enough for
+/// [`LIMIT`] after skipping the page itself, its own facets and the pages
+/// that also share narrow targets with it.
+const CACHED: usize = 32;
+
+/// Pages grouped by their *signature*: the broad targets among their
+/// facets and other references. A page that shares nothing narrow with
+/// the page being ranked scores exactly what its signature shares with
+/// that page's signature, so every member of a group ties on score and
+/// the title order decides between them. A site of 100,000 pages with 17
+/// SDG's and three niveaus has a few thousand signatures, and the best
+/// candidates per signature are worked out once, not once per page: that
+/// keeps ranking linear in the site where tallying the users of an SDG for
+/// every page was quadratic.
+#[derive(Debug, Default)]
+struct Groups {
+    /// Per page: true when it is a broad target.
+    broad: Vec<bool>,
+    /// Per page: true when its kind is a facet kind.
+    facet_kind: Vec<bool>,
+    /// Per page: its group, if its signature is not empty.
+    of: Vec<Option<usize>>,
+    /// Per group: the signature, sorted.
+    sigs: Vec<Vec<PageId>>,
+    /// Per group: its pages in title order.
+    members: Vec<Vec<PageId>>,
+    /// Per group, filled on first use: the best candidates for a page of
+    /// that group among all groups' members.
+    best: Vec<std::sync::OnceLock<Best>>,
+}
+
+/// The best candidates for the pages of one group, best first, as
+/// `(page, shared facets, shared other references)`.
+#[derive(Debug, Default)]
+struct Best {
+    ranked: Vec<(PageId, usize, usize)>,
+    /// True when `ranked` holds every page that shares a broad target.
+    complete: bool,
+}
+
+impl Groups {
+    fn new(site: &Site<'_>, ix: &Index, broad_at: usize) -> Groups {
+        let n = site.pages.len();
+        let broad: Vec<bool> = (0..n)
+            .map(|t| ix.facet_users[t].len().max(ix.other_users[t].len()) >= broad_at)
+            .collect();
+        let facet_kind = (0..n)
+            .map(|t| {
+                site.pages[t]
+                    .kind
+                    .as_deref()
+                    .is_some_and(|k| FACET_KINDS.contains(&k))
+            })
+            .collect();
+        let mut by_sig: std::collections::HashMap<Vec<PageId>, usize> =
+            std::collections::HashMap::new();
+        let mut sigs: Vec<Vec<PageId>> = Vec::new();
+        let mut of = vec![None; n];
+        for (id, slot) in of.iter_mut().enumerate() {
+            let mut sig: Vec<PageId> = ix.facets[id]
+                .iter()
+                .chain(&ix.others[id])
+                .copied()
+                .filter(|&t| broad[t])
+                .collect();
+            if sig.is_empty() {
+                continue;
+            }
+            sig.sort_unstable();
+            let next = sigs.len();
+            let g = *by_sig.entry(sig.clone()).or_insert(next);
+            if g == next {
+                sigs.push(sig);
+            }
+            *slot = Some(g);
+        }
+        let mut order: Vec<PageId> = (0..n).collect();
+        order.sort_unstable_by_key(|&q| ix.title_rank[q]);
+        let mut members = vec![Vec::new(); sigs.len()];
+        for q in order {
+            if let Some(g) = of[q] {
+                members[g].push(q);
+            }
+        }
+        Groups {
+            broad,
+            facet_kind,
+            of,
+            best: (0..sigs.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            sigs,
+            members,
+        }
+    }
+
+    /// What two signatures share: (facets, other references).
+    fn key(&self, a: &[PageId], b: &[PageId]) -> (usize, usize) {
+        shared(a, b).fold((0, 0), |(f, o), t| {
+            if self.facet_kind[t] {
+                (f + 1, o)
+            } else {
+                (f, o + 1)
+            }
+        })
+    }
+
+    /// The best candidates for a page of group `g`, worked out on first
+    /// use: groups by what they share with `g`, best first, and within a
+    /// tie their members merged in title order, up to [`CACHED`] pages.
+    fn best(&self, g: usize, title_rank: &[usize]) -> &Best {
+        self.best[g].get_or_init(|| {
+            let mut keyed: Vec<((usize, usize), usize)> = (0..self.sigs.len())
+                .map(|h| (self.key(&self.sigs[g], &self.sigs[h]), h))
+                .filter(|&(k, _)| k != (0, 0))
+                .collect();
+            keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+            let total: usize = keyed.iter().map(|&(_, h)| self.members[h].len()).sum();
+            let mut ranked = Vec::new();
+            for class in keyed.chunk_by(|a, b| a.0 == b.0) {
+                let need = CACHED - ranked.len();
+                if need == 0 {
+                    break;
+                }
+                let mut tied: Vec<PageId> = class
+                    .iter()
+                    .flat_map(|&(_, h)| self.members[h].iter().take(need))
+                    .copied()
+                    .collect();
+                tied.sort_unstable_by_key(|&q| title_rank[q]);
+                let (f, o) = class[0].0;
+                ranked.extend(tied.into_iter().take(need).map(|q| (q, f, o)));
+            }
+            Best {
+                complete: ranked.len() == total,
+                ranked,
+            }
+        })
+    }
 }
 
 impl Index {
     pub(super) fn new(site: &Site<'_>, previous: Option<&Index>) -> Index {
+        Index::with_broad_at(site, previous, BROAD)
+    }
+
+    fn with_broad_at(site: &Site<'_>, previous: Option<&Index>, broad_at: usize) -> Index {
         let is_facet = |id: PageId| {
             site.pages[id]
                 .kind
@@ -117,8 +270,15 @@ impl Index {
         if let Some(prev) = unchanged {
             ix.title_rank.clone_from(&prev.title_rank);
             ix.ranked_by.clone_from(&prev.ranked_by);
-            return ix;
+        } else {
+            ix.rank_titles(site);
         }
+        ix.groups = Groups::new(site, &ix, broad_at);
+        ix
+    }
+
+    /// Each page's place in (natural title, path) order.
+    fn rank_titles(&mut self, site: &Site<'_>) {
         let mut order: Vec<PageId> = (0..site.pages.len()).collect();
         // Lowercase each title once, with digit runs zero-padded so that
         // plain string order is natural order (`SDG 2` before `SDG 10`).
@@ -126,16 +286,15 @@ impl Index {
             let p = &site.pages[id];
             (natural_key(&p.title), p.title.clone(), p.path.clone())
         });
-        ix.title_rank = vec![0; order.len()];
+        self.title_rank = vec![0; order.len()];
         for (rank, id) in order.into_iter().enumerate() {
-            ix.title_rank[id] = rank;
+            self.title_rank[id] = rank;
         }
-        ix.ranked_by = site
+        self.ranked_by = site
             .pages
             .iter()
             .map(|p| (p.title.clone(), p.path.clone()))
             .collect();
-        ix
     }
 }
 
@@ -167,11 +326,103 @@ fn natural_key(title: &str) -> String {
 }
 
 /// Pages related to `id`, best first.
+///
+/// Candidates are the other pages that share a facet or another reference
+/// with it (not its own facets), ranked by shared facets, then shared other
+/// references, then title. Pages sharing a narrow target are scored one by
+/// one; the rest share only broad targets and come, already ranked, from
+/// the page's group ([`Groups`]). When that list runs short (a page with
+/// many narrow neighbours among its group's best), ranking falls back to
+/// tallying every candidate, which gives the same answer slower.
 pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related> {
     let ix = &index.related;
-    let (Some(facets), Some(others)) = (ix.facets.get(id), ix.others.get(id)) else {
+    if id >= ix.facets.len() {
         return Vec::new();
+    }
+    related_grouped(site, ix, id).unwrap_or_else(|| related_by_tally(site, ix, id))
+}
+
+/// [`related`] through the page's group; `None` when the group's list of
+/// best candidates runs short for this page.
+fn related_grouped(site: &Site<'_>, ix: &Index, id: PageId) -> Option<Vec<Related>> {
+    let (facets, others) = (&ix.facets[id], &ix.others[id]);
+    let gs = &ix.groups;
+    let own_facet = |q: PageId| facets.binary_search(&q).is_ok();
+    let narrow = |targets: &[PageId]| -> Vec<PageId> {
+        targets.iter().copied().filter(|&t| !gs.broad[t]).collect()
     };
+    let touched = merge_tallies(
+        tally(&ix.facet_users, &narrow(facets)),
+        tally(&ix.other_users, &narrow(others)),
+    );
+    let sig: &[PageId] = gs.of[id].map_or(&[], |g| &gs.sigs[g]);
+    let mut ranked: Vec<(PageId, (usize, usize))> = touched
+        .iter()
+        .filter(|&&(q, _, _)| q != id && !own_facet(q))
+        .map(|&(q, f, o)| {
+            let (bf, bo) = gs.of[q].map_or((0, 0), |h| gs.key(sig, &gs.sigs[h]));
+            (q, (f + bf, o + bo))
+        })
+        .collect();
+    if let Some(g) = gs.of[id] {
+        let best = gs.best(g, &ix.title_rank);
+        let mut accepted = 0;
+        for &(q, f, o) in &best.ranked {
+            if accepted == LIMIT {
+                break;
+            }
+            if q == id || own_facet(q) || touched.binary_search_by_key(&q, |t| t.0).is_ok() {
+                continue;
+            }
+            ranked.push((q, (f, o)));
+            accepted += 1;
+        }
+        if accepted < LIMIT && !best.complete {
+            return None;
+        }
+    }
+    Some(finish(site, ix, id, ranked))
+}
+
+/// The pages in either tally with their facet and other counts, by page.
+fn merge_tallies(
+    mut facets: Vec<(PageId, usize)>,
+    mut others: Vec<(PageId, usize)>,
+) -> Vec<(PageId, usize, usize)> {
+    facets.sort_unstable();
+    others.sort_unstable();
+    let mut out = Vec::with_capacity(facets.len().max(others.len()));
+    let (mut i, mut j) = (0, 0);
+    loop {
+        let next = match (facets.get(i), others.get(j)) {
+            (Some(&(a, f)), Some(&(b, o))) if a == b => {
+                i += 1;
+                j += 1;
+                (a, f, o)
+            }
+            (Some(&(a, f)), Some(&(b, _))) if a < b => {
+                i += 1;
+                (a, f, 0)
+            }
+            (Some(&(a, f)), None) => {
+                i += 1;
+                (a, f, 0)
+            }
+            (_, Some(&(b, o))) => {
+                j += 1;
+                (b, 0, o)
+            }
+            (None, None) => return out,
+        };
+        out.push(next);
+    }
+}
+
+/// [`related`] by tallying the users of every facet of the page: the
+/// straightforward ranking, and the reference the grouped one is tested
+/// against.
+fn related_by_tally(site: &Site<'_>, ix: &Index, id: PageId) -> Vec<Related> {
+    let (facets, others) = (&ix.facets[id], &ix.others[id]);
     // Candidates sharing a facet always outrank those sharing only other
     // references, so when at least LIMIT of them exist the others-only
     // candidates (a niveau can be shared with a third of the site) are
@@ -213,6 +464,17 @@ pub fn related(site: &Site<'_>, index: &super::Index, id: PageId) -> Vec<Related
                 .map(|(q, o)| (q, (0, o))),
         );
     }
+    finish(site, ix, id, ranked)
+}
+
+/// The best [`LIMIT`] of the scored candidates, with what they share.
+fn finish(
+    site: &Site<'_>,
+    ix: &Index,
+    id: PageId,
+    mut ranked: Vec<(PageId, (usize, usize))>,
+) -> Vec<Related> {
+    let (facets, others) = (&ix.facets[id], &ix.others[id]);
     if ranked.is_empty() {
         return cocited(site, ix, id);
     }
@@ -393,4 +655,167 @@ fn cocited(site: &Site<'_>, ix: &Index, id: PageId) -> Vec<Related> {
             }
         })
         .collect()
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::config::Config;
+    use crate::highlight::Highlighter;
+    use crate::source::SourceFile;
+
+    const SITE: &str = "title: T
+base_url: https://x.example/
+kinds:
+  methode:
+    section: methoden
+    label: Methode
+    plural: Methoden
+    fields:
+      sdgs: { type: refs, to: sdg }
+      themas: { type: refs, to: thema }
+      niveaus: { type: refs, to: niveau }
+      bronnen: { type: refs, to: bron }
+  thema:
+    section: themas
+    label: Thema
+    plural: Themas
+    fields:
+      sdgs: { type: refs, to: sdg }
+  sdg:
+    section: sdg
+    label: SDG
+    plural: SDGs
+    fields: {}
+  niveau:
+    section: niveaus
+    label: Niveau
+    plural: Niveaus
+    fields: {}
+  bron:
+    section: bronnen
+    label: Bron
+    plural: Bronnen
+    fields: {}
+";
+
+    /// A site of 600 methods whose references follow a fixed
+    /// pseudo-random sequence: SDG's and niveaus shared by hundreds,
+    /// thema's and bronnen by a few, some methods with nothing.
+    fn site(config: &Config) -> Site<'_> {
+        let mut seed: u64 = 7;
+        let mut next = |n: u64| {
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            (seed >> 33) % n
+        };
+        let mut files = Vec::new();
+        let mut add = |path: String, text: String| {
+            files.push(SourceFile {
+                path,
+                bytes: text.into_bytes(),
+            });
+        };
+        for (dir, title) in [
+            ("methoden", "Methoden"),
+            ("themas", "Themas"),
+            ("sdg", "SDGs"),
+        ]
+        .into_iter()
+        .chain([("niveaus", "Niveaus"), ("bronnen", "Bronnen")])
+        {
+            add(
+                format!("content/{dir}/_index.md"),
+                format!("---\ntitle: {title}\n---\n"),
+            );
+        }
+        for i in 1..=17 {
+            add(
+                format!("content/sdg/{i}.md"),
+                format!("---\ntitle: SDG {i}\n---\n"),
+            );
+        }
+        for n in ["micro", "meso", "macro"] {
+            add(
+                format!("content/niveaus/{n}.md"),
+                format!("---\ntitle: {n}\n---\n"),
+            );
+        }
+        for i in 0..40 {
+            add(
+                format!("content/bronnen/b{i}.md"),
+                format!("---\ntitle: Bron {i}\n---\n"),
+            );
+            let sdg = 1 + next(17);
+            add(
+                format!("content/themas/t{i}.md"),
+                format!("---\ntitle: Thema {}\nsdgs: [{sdg}]\n---\n", next(9)),
+            );
+        }
+        for i in 0..600 {
+            let list = |items: Vec<String>| format!("[{}]", items.join(", "));
+            let sdgs = (0..next(4)).map(|_| format!("{}", 1 + next(17))).collect();
+            let themas = (0..next(3)).map(|_| format!("t{}", next(40))).collect();
+            let niveaus = (0..next(3))
+                .map(|_| ["micro", "meso", "macro"][next(3) as usize].to_string())
+                .collect();
+            let bronnen = (0..next(3)).map(|_| format!("b{}", next(40))).collect();
+            add(
+                format!("content/methoden/m{i}.md"),
+                format!(
+                    "---\ntitle: Methode {}\nsdgs: {}\nthemas: {}\nniveaus: {}\nbronnen: {}\n---\nTekst.\n",
+                    next(50),
+                    list(sdgs),
+                    list(themas),
+                    list(niveaus),
+                    list(bronnen)
+                ),
+            );
+        }
+        let highlighter = Highlighter::new();
+        let pages = files
+            .iter()
+            .map(|f| {
+                let (page, diags) = crate::page::parse(f, config, &highlighter);
+                assert!(diags.is_empty(), "{:?}", diags.first());
+                Arc::new(page.unwrap())
+            })
+            .collect();
+        let (site, diags) = Site::assemble(config, pages);
+        let errors: Vec<_> = diags
+            .iter()
+            .filter(|d| d.severity == crate::diagnostic::Severity::Error)
+            .collect();
+        assert!(errors.is_empty(), "{:?}", errors.first());
+        site
+    }
+
+    /// Ranking through groups gives exactly what tallying every candidate
+    /// gives, for every page, whichever targets count as broad; and with
+    /// a low threshold the groups answer for most pages themselves rather
+    /// than falling back.
+    #[test]
+    fn grouped_ranking_equals_tallying_every_candidate() {
+        let config = Config::parse(SITE).unwrap();
+        let site = site(&config);
+        for broad_at in [1, 8, 40, 120, usize::MAX] {
+            let ix = Index::with_broad_at(&site, None, broad_at);
+            let mut grouped = 0;
+            for id in 0..site.pages.len() {
+                let slow = related_by_tally(&site, &ix, id);
+                if let Some(fast) = related_grouped(&site, &ix, id) {
+                    assert_eq!(fast, slow, "page {} at {broad_at}", site.pages[id].path);
+                    grouped += 1;
+                }
+            }
+            assert!(
+                grouped * 10 >= site.pages.len() * 9,
+                "{grouped} of {} through groups at {broad_at}",
+                site.pages.len()
+            );
+            assert!(ix.groups.sigs.len() > 1 || broad_at == usize::MAX);
+        }
+    }
 }
