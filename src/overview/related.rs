@@ -95,6 +95,11 @@ struct Groups {
     sigs: Vec<Vec<PageId>>,
     /// Per group: its pages in title order.
     members: Vec<Vec<PageId>>,
+    /// When a site has at most 128 broad targets (17 SDG's and three
+    /// niveaus, typically): per group its signature as a bit set, and the
+    /// bits of the facets. Comparing two groups is then two ANDs and two
+    /// counts; every group is compared with every other once.
+    masks: Option<(Vec<u128>, u128)>,
     /// Per group, filled on first use: the best candidates for a page of
     /// that group among all groups' members.
     best: Vec<std::sync::OnceLock<Best>>,
@@ -115,7 +120,7 @@ impl Groups {
         let broad: Vec<bool> = (0..n)
             .map(|t| ix.facet_users[t].len().max(ix.other_users[t].len()) >= broad_at)
             .collect();
-        let facet_kind = (0..n)
+        let facet_kind: Vec<bool> = (0..n)
             .map(|t| {
                 site.pages[t]
                     .kind
@@ -145,6 +150,18 @@ impl Groups {
             }
             *slot = Some(g);
         }
+        let mut bit: std::collections::BTreeMap<PageId, u32> = std::collections::BTreeMap::new();
+        for &t in sigs.iter().flatten() {
+            let next = u32::try_from(bit.len()).unwrap_or(u32::MAX);
+            bit.entry(t).or_insert(next);
+        }
+        let masks = (bit.len() <= 128).then(|| {
+            let mask = |ts: &mut dyn Iterator<Item = &PageId>| {
+                ts.fold(0u128, |m, t| m | bit.get(t).map_or(0, |&b| 1u128 << b))
+            };
+            let facets = mask(&mut bit.keys().filter(|&&t| facet_kind[t]));
+            (sigs.iter().map(|sig| mask(&mut sig.iter())).collect(), facets)
+        });
         let mut order: Vec<PageId> = (0..n).collect();
         order.sort_unstable_by_key(|&q| ix.title_rank[q]);
         let mut members = vec![Vec::new(); sigs.len()];
@@ -162,6 +179,22 @@ impl Groups {
                 .collect(),
             sigs,
             members,
+            masks,
+        }
+    }
+
+    /// What the signatures of groups `g` and `h` share: (facets, other
+    /// references).
+    fn group_key(&self, g: usize, h: usize) -> (usize, usize) {
+        match &self.masks {
+            Some((masks, facets)) => {
+                let both = masks[g] & masks[h];
+                (
+                    (both & facets).count_ones() as usize,
+                    (both & !facets).count_ones() as usize,
+                )
+            }
+            None => self.key(&self.sigs[g], &self.sigs[h]),
         }
     }
 
@@ -182,7 +215,7 @@ impl Groups {
     fn best(&self, g: usize, title_rank: &[usize]) -> &Best {
         self.best[g].get_or_init(|| {
             let mut keyed: Vec<((usize, usize), usize)> = (0..self.sigs.len())
-                .map(|h| (self.key(&self.sigs[g], &self.sigs[h]), h))
+                .map(|h| (self.group_key(g, h), h))
                 .filter(|&(k, _)| k != (0, 0))
                 .collect();
             keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -355,12 +388,14 @@ fn related_grouped(site: &Site<'_>, ix: &Index, id: PageId) -> Option<Vec<Relate
         tally(&ix.facet_users, &narrow(facets)),
         tally(&ix.other_users, &narrow(others)),
     );
-    let sig: &[PageId] = gs.of[id].map_or(&[], |g| &gs.sigs[g]);
     let mut ranked: Vec<(PageId, (usize, usize))> = touched
         .iter()
         .filter(|&&(q, _, _)| q != id && !own_facet(q))
         .map(|&(q, f, o)| {
-            let (bf, bo) = gs.of[q].map_or((0, 0), |h| gs.key(sig, &gs.sigs[h]));
+            let (bf, bo) = match (gs.of[id], gs.of[q]) {
+                (Some(g), Some(h)) => gs.group_key(g, h),
+                _ => (0, 0),
+            };
             (q, (f + bf, o + bo))
         })
         .collect();
@@ -800,8 +835,17 @@ kinds:
     fn grouped_ranking_equals_tallying_every_candidate() {
         let config = Config::parse(SITE).unwrap();
         let site = site(&config);
-        for broad_at in [1, 8, 40, 120, usize::MAX] {
-            let ix = Index::with_broad_at(&site, None, broad_at);
+        for (broad_at, bits) in [1, 8, 40, 120, usize::MAX]
+            .into_iter()
+            .flat_map(|b| [(b, true), (b, false)])
+        {
+            let mut ix = Index::with_broad_at(&site, None, broad_at);
+            assert!(ix.groups.masks.is_some());
+            if !bits {
+                // Compare signatures as sorted lists, as sites with more
+                // than 128 broad targets do.
+                ix.groups.masks = None;
+            }
             let mut grouped = 0;
             for id in 0..site.pages.len() {
                 let slow = related_by_tally(&site, &ix, id);

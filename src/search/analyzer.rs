@@ -125,7 +125,13 @@ pub fn words(text: &str) -> Vec<Word> {
 pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
     let folded = fold(text);
     let s = folded.as_str();
-    let at = |i: usize| s.get(i..).and_then(|r| r.chars().next());
+    // Most characters are ASCII: read those as bytes, decode the rest.
+    let bytes = s.as_bytes();
+    let at = |i: usize| match bytes.get(i) {
+        Some(&b) if b.is_ascii() => Some(char::from(b)),
+        Some(_) => s.get(i..).and_then(|r| r.chars().next()),
+        None => None,
+    };
     let mut chain: Vec<&str> = Vec::new();
     let mut i = 0;
     while let Some(c) = at(i) {
@@ -146,7 +152,8 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
                 i = after_q + 1;
             }
         }
-        let long = word.chars().count() > MAX_WORD;
+        // A word of at most MAX_WORD bytes has at most as many characters.
+        let long = word.len() > MAX_WORD && word.chars().count() > MAX_WORD;
         let joins = at(i) == Some('-') && !long && at(i + 1).is_some_and(is_word_char);
         if !long {
             f(word, false);

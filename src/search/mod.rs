@@ -220,8 +220,10 @@ impl DocWords {
     fn read(page: &Page, keep_sequences: bool) -> DocWords {
         // Words are appended to `chars` on first sight and found again by
         // hash, so reading a page allocates per page, not per word.
-        let hasher = std::hash::RandomState::new();
-        let mut first: HashMap<u64, u32> = HashMap::new();
+        // Fx hashing: a word is hashed once per occurrence (80 MB of text
+        // on a 10,000-page site), and the ids do not depend on the hash.
+        let hasher = rustc_hash::FxBuildHasher;
+        let mut first: HashMap<u64, u32, rustc_hash::FxBuildHasher> = HashMap::default();
         let mut next: Vec<u32> = Vec::new();
         let mut chars = String::new();
         let mut ends: Vec<u32> = Vec::new();
