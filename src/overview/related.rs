@@ -160,7 +160,10 @@ impl Groups {
                 ts.fold(0u128, |m, t| m | bit.get(t).map_or(0, |&b| 1u128 << b))
             };
             let facets = mask(&mut bit.keys().filter(|&&t| facet_kind[t]));
-            (sigs.iter().map(|sig| mask(&mut sig.iter())).collect(), facets)
+            (
+                sigs.iter().map(|sig| mask(&mut sig.iter())).collect(),
+                facets,
+            )
         });
         let mut order: Vec<PageId> = (0..n).collect();
         order.sort_unstable_by_key(|&q| ix.title_rank[q]);
@@ -214,26 +217,53 @@ impl Groups {
     /// tie their members merged in title order, up to [`CACHED`] pages.
     fn best(&self, g: usize, title_rank: &[usize]) -> &Best {
         self.best[g].get_or_init(|| {
-            let mut keyed: Vec<((usize, usize), usize)> = (0..self.sigs.len())
-                .map(|h| (self.group_key(g, h), h))
-                .filter(|&(k, _)| k != (0, 0))
+            // Keys are small (at most the signature's length each), so
+            // groups are bucketed by key rather than sorted: every group
+            // is visited once per group, and on a large site there are
+            // thousands.
+            let (mut max_f, mut max_o) = (0, 0);
+            let keys: Vec<(usize, usize)> = (0..self.sigs.len())
+                .map(|h| {
+                    let k = self.group_key(g, h);
+                    (max_f, max_o) = (max_f.max(k.0), max_o.max(k.1));
+                    k
+                })
                 .collect();
-            keyed.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-            let total: usize = keyed.iter().map(|&(_, h)| self.members[h].len()).sum();
+            let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); (max_f + 1) * (max_o + 1)];
+            let mut total = 0;
+            for (h, &(f, o)) in keys.iter().enumerate() {
+                if (f, o) != (0, 0) {
+                    buckets[f * (max_o + 1) + o].push(h);
+                    total += self.members[h].len();
+                }
+            }
             let mut ranked = Vec::new();
-            for class in keyed.chunk_by(|a, b| a.0 == b.0) {
+            // Best key first; within a key, the groups' members (each
+            // group in title order) merged by title, as far as needed.
+            for (i, class) in buckets.iter().enumerate().rev() {
                 let need = CACHED - ranked.len();
                 if need == 0 {
                     break;
                 }
-                let mut tied: Vec<PageId> = class
+                let (f, o) = (i / (max_o + 1), i % (max_o + 1));
+                let mut heads: std::collections::BinaryHeap<
+                    std::cmp::Reverse<(usize, usize, usize)>,
+                > = class
                     .iter()
-                    .flat_map(|&(_, h)| self.members[h].iter().take(need))
-                    .copied()
+                    .filter_map(|&h| {
+                        let q = *self.members[h].first()?;
+                        Some(std::cmp::Reverse((title_rank[q], h, 0)))
+                    })
                     .collect();
-                tied.sort_unstable_by_key(|&q| title_rank[q]);
-                let (f, o) = class[0].0;
-                ranked.extend(tied.into_iter().take(need).map(|q| (q, f, o)));
+                while ranked.len() < CACHED {
+                    let Some(std::cmp::Reverse((_, h, at))) = heads.pop() else {
+                        break;
+                    };
+                    ranked.push((self.members[h][at], f, o));
+                    if let Some(&q) = self.members[h].get(at + 1) {
+                        heads.push(std::cmp::Reverse((title_rank[q], h, at + 1)));
+                    }
+                }
             }
             Best {
                 complete: ranked.len() == total,
