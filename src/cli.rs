@@ -209,9 +209,8 @@ fn pipeline(
             html.fetch_add(1, Ordering::Relaxed);
         }
     };
-    let parsed = build::parse(&inputs, &sources);
-    // Pages own what they need: the raw files are dead weight from here.
-    drop(sources);
+    // Parsing consumes the raw files: pages own what they need.
+    let parsed = build::parse(&inputs, sources);
     let diags = match job {
         Job::Build(staging) => build::build_into(&inputs, parsed, &|f| {
             count(&f);

@@ -64,6 +64,17 @@ pub struct Site<'c> {
 }
 
 impl<'c> Site<'c> {
+    /// Drop the rendered bodies' HTML of every page this site alone holds
+    /// (a build, once its pages are rendered). Pages shared with others
+    /// (`serve` keeps them for the next rebuild) keep theirs.
+    pub fn release_html(&mut self) {
+        for page in &mut self.pages {
+            if let Some(page) = Arc::get_mut(page) {
+                page.body.html = String::new();
+            }
+        }
+    }
+
     /// Assemble pages into a site, checking everything that needs more than
     /// one page to see.
     pub fn assemble(config: &'c Config, mut pages: Vec<Arc<Page>>) -> (Site<'c>, Vec<Diagnostic>) {
