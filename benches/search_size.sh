@@ -19,7 +19,7 @@ bench=$(ls -t target/release/deps/search-* | grep -v '\.d$' | head -1)
 
 for n in 10000 100000; do
   site="$work/site-$n"
-  [ -f "$site/site.yaml" ] || python3 /work/shared/bench/gen_corpus.py --flavor vakwerk --pages "$n" --seed 1 --out "$site" --force
+  [ -f "$site/site.yaml" ] || python3 ../shared/bench/gen_corpus.py --flavor vakwerk --pages "$n" --seed 1 --out "$site" --force
   echo "== $n pages"
   # The whole in-memory build is timed only at 10k; at 100k the index alone.
   if [ "$n" -le 10000 ]; then extra=(); else extra=(--index-only); fi

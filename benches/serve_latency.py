@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Save -> served latency of `vakwerk serve` on a generated 10,000-page site.
 
-Generates the site with /work/shared/bench/gen_corpus.py (unless --site is
+Generates the site with ../shared/bench/gen_corpus.py (unless --site is
 given), starts `vakwerk serve --port 0` on it, and then, for several pages:
 
   * body edit: appends a sentence to the page's text (what typing does) and
@@ -32,7 +32,7 @@ import time
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-GEN = "/work/shared/bench/gen_corpus.py"
+GEN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "shared", "bench", "gen_corpus.py")
 
 
 def get(url, timeout=10):

@@ -504,8 +504,20 @@ fn both_languages_have_every_string_the_templates_use() {
     let en_keys: Vec<&String> = en.keys().collect();
     assert_eq!(nl_keys, en_keys, "nl.yaml and en.yaml have different keys");
     let dir = root().join("themes/default/templates");
+    let mut templates = Vec::new();
     for entry in std::fs::read_dir(&dir).expect("templates") {
         let path = entry.expect("entry").path();
+        if path.is_dir() {
+            // partials/
+            for inner in std::fs::read_dir(&path).expect("partials") {
+                templates.push(inner.expect("entry").path());
+            }
+        } else {
+            templates.push(path);
+        }
+    }
+    assert!(templates.iter().any(|p| p.ends_with("partials/related.html")));
+    for path in templates {
         let text = std::fs::read_to_string(&path).expect("template");
         for (i, _) in text.match_indices("t.") {
             let before = text[..i].chars().next_back();
