@@ -7,6 +7,12 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
+/// mimalloc instead of the system allocator: a build allocates millions of
+/// small strings from two threads, and glibc's per-thread arenas keep
+/// freed memory that the other thread could have reused.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     let cli = vakwerk::cli::Cli::parse();
     match vakwerk::cli::run(cli) {

@@ -516,7 +516,11 @@ fn both_languages_have_every_string_the_templates_use() {
             templates.push(path);
         }
     }
-    assert!(templates.iter().any(|p| p.ends_with("partials/related.html")));
+    assert!(
+        templates
+            .iter()
+            .any(|p| p.ends_with("partials/related.html"))
+    );
     for path in templates {
         let text = std::fs::read_to_string(&path).expect("template");
         for (i, _) in text.match_indices("t.") {
