@@ -56,10 +56,27 @@ impl Build {
 /// The first stage's result: parsed pages, the non-Markdown files of
 /// `content/`, and the diagnostics so far (loading and parsing). It owns
 /// everything later stages need, so the sources can be dropped after it.
+#[derive(Default)]
 pub struct Parsed {
     pages: Vec<Arc<Page>>,
     assets: Vec<OutputFile>,
     diagnostics: Vec<Diagnostic>,
+}
+
+impl Parsed {
+    /// Add what parsing another part of the same site gave (a build parses
+    /// `content/` batch by batch). Later stages sort pages and diagnostics,
+    /// so the order of the parts does not reach the output.
+    pub fn append(&mut self, mut other: Parsed) {
+        self.pages.append(&mut other.pages);
+        self.assets.append(&mut other.assets);
+        self.diagnostics.append(&mut other.diagnostics);
+    }
+
+    /// Add diagnostics found outside parsing (loading).
+    pub fn add_diagnostics(&mut self, mut diags: Vec<Diagnostic>) {
+        self.diagnostics.append(&mut diags);
+    }
 }
 
 /// Where a streaming build hands its files: called from several threads,

@@ -60,6 +60,21 @@ pub fn load_sources(root: &Path, config: &Config) -> Result<Sources, Error> {
     Ok(sources)
 }
 
+/// Read `content/` as [`load_sources`] does, handing the files to `each`
+/// in batches of up to `batch` instead of returning them all: a build
+/// parses each batch and drops it before reading the next, so the raw
+/// files of a large site are never all in memory next to their pages.
+/// Batches follow the folder walk; within and across them, files are in
+/// no promised order.
+pub fn load_content_each(
+    root: &Path,
+    batch: usize,
+    diags: &mut Vec<Diagnostic>,
+    each: &mut dyn FnMut(Vec<SourceFile>),
+) -> Result<(), Error> {
+    walk_tree(root, &root.join("content"), "content", diags, batch, each)
+}
+
 /// Read the site's theme files: what `load_sources` puts in
 /// `Sources::theme`. `serve` re-reads just these after a theme change.
 pub fn load_theme(
@@ -156,8 +171,26 @@ fn read_tree(
     prefix: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<SourceFile>, Error> {
+    let mut files = Vec::new();
+    walk_tree(root, dir, prefix, diags, usize::MAX, &mut |mut batch| {
+        files.append(&mut batch);
+    })?;
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(files)
+}
+
+/// Walk `dir` by the loading rules, handing its files to `each` in batches
+/// of up to `batch`.
+fn walk_tree(
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    diags: &mut Vec<Diagnostic>,
+    batch: usize,
+    each: &mut dyn FnMut(Vec<SourceFile>),
+) -> Result<(), Error> {
     if !dir.is_dir() {
-        return Ok(Vec::new());
+        return Ok(());
     }
     let mut files = Vec::new();
     let mut walker = WalkDir::new(dir)
@@ -218,9 +251,14 @@ fn read_tree(
             path: format!("{prefix}/{}", rel_path.replace('\\', "/")),
             bytes,
         });
+        if files.len() >= batch {
+            each(std::mem::take(&mut files));
+        }
     }
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(files)
+    if !files.is_empty() {
+        each(files);
+    }
+    Ok(())
 }
 
 fn rel(root: &Path, p: &Path) -> String {

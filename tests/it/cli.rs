@@ -3,7 +3,7 @@
 
 use clap::CommandFactory;
 
-use crate::support::{code, fixture_dir, tree, vakwerk};
+use crate::support::{build, code, fixture_dir, inline_dir, tree, vakwerk};
 
 #[test]
 fn cli_definition_is_consistent() {
@@ -208,4 +208,54 @@ fn bundled_knowledge_base_passes_check_with_deny_warnings() {
         std::path::Path::new(root),
     );
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+}
+
+/// `build` reads and parses `content/` in batches (so the raw files of a
+/// large site are never all in memory); a site of more than one batch
+/// must come out exactly as the in-memory pipeline builds it, and `check`
+/// must still report a problem in the last batch at its line and column.
+#[test]
+fn a_site_larger_than_one_parse_batch_builds_like_the_library() {
+    let mut fixture = String::from(
+        "//- content/niveaus/meso.md\n---\ntitle: Meso\n---\nHet mesoniveau.\n//- content/sdg/1.md\n---\ntitle: SDG 1\n---\n",
+    );
+    for i in 0..2_500 {
+        let sdgs = if i % 3 == 0 { "sdgs: [1]\n" } else { "" };
+        fixture.push_str(&format!(
+            "//- content/methoden/m{i:04}.md\n---\ntitle: Methode {i}\ndoel: Doel {i}\nniveaus: [meso]\n{sdgs}---\nZie [[methoden/m{:04}]] en de buurt.\n",
+            (i + 1) % 2_500
+        ));
+    }
+    fixture.push_str(
+        "//- content/methoden/plaatje.svg\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n",
+    );
+    let dir = inline_dir(&fixture);
+    let o = vakwerk(&["build"], dir.path());
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let on_disk: Vec<(String, Vec<u8>)> = tree(&dir.path().join("public"))
+        .into_iter()
+        .filter(|(p, _)| p != ".vakwerk-output")
+        .collect();
+    let in_memory: Vec<(String, Vec<u8>)> = build(&fixture)
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert_eq!(on_disk.len(), in_memory.len());
+    assert!(
+        on_disk == in_memory,
+        "the CLI build differs from the in-memory build"
+    );
+
+    // A broken ref in the last file read.
+    let last = dir.path().join("content/methoden/m2499.md");
+    std::fs::write(
+        &last,
+        "---\ntitle: Methode 2499\ndoel: D\nniveaus: [makro]\n---\nTekst.\n",
+    )
+    .expect("write");
+    let o = vakwerk(&["check"], dir.path());
+    assert_eq!(code(&o), 1);
+    let out = String::from_utf8_lossy(&o.stdout).into_owned() + &String::from_utf8_lossy(&o.stderr);
+    assert!(out.contains("content/methoden/m2499.md:4:"), "{out}");
 }
