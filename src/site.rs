@@ -75,6 +75,20 @@ impl<'c> Site<'c> {
         }
     }
 
+    /// Take every page's plain text out of the site, `texts[id]` for page
+    /// `id` (a build, once its pages are rendered: only the search index
+    /// reads the text after that). Pages shared with others keep theirs
+    /// and the text is copied.
+    pub fn take_texts(&mut self) -> Vec<String> {
+        self.pages
+            .iter_mut()
+            .map(|page| match Arc::get_mut(page) {
+                Some(page) => std::mem::take(&mut page.body.text),
+                None => page.body.text.clone(),
+            })
+            .collect()
+    }
+
     /// Assemble pages into a site, checking everything that needs more than
     /// one page to see.
     pub fn assemble(config: &'c Config, mut pages: Vec<Arc<Page>>) -> (Site<'c>, Vec<Diagnostic>) {

@@ -78,14 +78,37 @@ pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
 /// fragments (one per page, the bulk of the index) are never all in
 /// memory at once.
 pub fn build_each(site: &Site<'_>, emit: &Sink<'_>) -> Result<(), Error> {
+    let texts = site
+        .pages
+        .iter()
+        .map(|p| Cow::Borrowed(p.body.text.as_str()))
+        .collect();
+    build_each_from(site, texts, emit)
+}
+
+/// [`build_each`] with the pages' texts passed in (`texts[id]` for page
+/// `id`) rather than read from the pages. A build takes them out of its
+/// site once the pages are rendered (`Site::take_texts`) and hands them
+/// over owned: each is read once, its fragment handed to `emit`, and then
+/// dropped, so the texts of the whole site (0.7 GB at 100,000 pages) are
+/// not in memory next to the index being built.
+pub fn build_each_from(
+    site: &Site<'_>,
+    texts: Vec<Cow<'_, str>>,
+    emit: &Sink<'_>,
+) -> Result<(), Error> {
     let analyzer = Analyzer::new(Language::for_code(&site.config.language));
     let groups = synonyms::groups(site, &analyzer);
     let keep_sequences = !groups.is_empty();
-    let docs: Vec<DocWords> = site
-        .pages
-        .par_iter()
-        .map(|p| DocWords::read(p, keep_sequences))
-        .collect();
+    let docs: Vec<DocWords> = texts
+        .into_par_iter()
+        .zip(site.pages.par_iter())
+        .enumerate()
+        .map(|(id, (text, page))| {
+            emit(fragment(site, id, page, &text))?;
+            Ok(DocWords::read(page, &text, keep_sequences))
+        })
+        .collect::<Result<_, Error>>()?;
     let mut vocabulary = Vocabulary::new(&docs);
     let terms = Terms::new(&vocabulary, &groups, &analyzer);
     let avg_len = average_body_length(&docs);
@@ -137,10 +160,7 @@ pub fn build_each(site: &Site<'_>, emit: &Sink<'_>) -> Result<(), Error> {
     for f in files {
         emit(f)?;
     }
-    site.pages
-        .par_iter()
-        .enumerate()
-        .try_for_each(|(id, page)| emit(fragment(site, id, page)))
+    Ok(())
 }
 
 fn analyzer_language(site: &Site<'_>) -> &'static str {
@@ -168,8 +188,7 @@ struct MetaFacet {
 }
 
 /// The text of each indexed field of a page.
-fn doc_fields(page: &Page) -> [Cow<'_, str>; N_FIELDS] {
-    let body = page.body.text.as_str();
+fn doc_fields<'a>(page: &'a Page, body: &'a str) -> [Cow<'a, str>; N_FIELDS] {
     // A summary taken from the start of the body would count the same words
     // twice; only a written summary is its own field.
     let derived = page.summary.trim_end_matches('…').trim();
@@ -217,7 +236,7 @@ struct DocWords {
 }
 
 impl DocWords {
-    fn read(page: &Page, keep_sequences: bool) -> DocWords {
+    fn read(page: &Page, text: &str, keep_sequences: bool) -> DocWords {
         // Words are appended to `chars` on first sight and found again by
         // hash, so reading a page allocates per page, not per word.
         // Fx hashing: a word is hashed once per occurrence (80 MB of text
@@ -230,7 +249,7 @@ impl DocWords {
         let mut counts: Vec<[u16; N_FIELDS]> = Vec::new();
         let mut sequences = Vec::with_capacity(N_FIELDS);
         let mut body_len = 0u32;
-        for (f, text) in doc_fields(page).iter().enumerate() {
+        for (f, text) in doc_fields(page, text).iter().enumerate() {
             let mut sequence = Vec::new();
             analyzer::each_word(text, |w, extra| {
                 let h = hasher.hash_one(w);
@@ -684,7 +703,7 @@ struct Fragment<'a> {
 }
 
 /// The fragment of page `id`: what its search result shows.
-fn fragment(site: &Site<'_>, id: usize, page: &Page) -> OutputFile {
+fn fragment(site: &Site<'_>, id: usize, page: &Page, text: &str) -> OutputFile {
     let kind = match page.role {
         Role::Page => page
             .kind
@@ -693,7 +712,6 @@ fn fragment(site: &Site<'_>, id: usize, page: &Page) -> OutputFile {
             .map_or("", |k| k.label.as_str()),
         _ => "",
     };
-    let text = page.body.text.as_str();
     // Headings come in text order, so UTF-16 offsets (what the
     // browser indexes by) are counted incrementally: counting from
     // the start for each heading is quadratic on long pages.
