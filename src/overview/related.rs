@@ -221,17 +221,12 @@ impl Groups {
             // groups are bucketed by key rather than sorted: every group
             // is visited once per group, and on a large site there are
             // thousands.
-            let (mut max_f, mut max_o) = (0, 0);
-            let keys: Vec<(usize, usize)> = (0..self.sigs.len())
-                .map(|h| {
-                    let k = self.group_key(g, h);
-                    (max_f, max_o) = (max_f.max(k.0), max_o.max(k.1));
-                    k
-                })
-                .collect();
+            // No group shares more with `g` than `g` itself.
+            let (max_f, max_o) = self.group_key(g, g);
             let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); (max_f + 1) * (max_o + 1)];
             let mut total = 0;
-            for (h, &(f, o)) in keys.iter().enumerate() {
+            for h in 0..self.sigs.len() {
+                let (f, o) = self.group_key(g, h);
                 if (f, o) != (0, 0) {
                     buckets[f * (max_o + 1) + o].push(h);
                     total += self.members[h].len();
