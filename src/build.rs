@@ -6,7 +6,6 @@
 //! got wrong. `check`, `build` and `serve` all call `build`; only what they
 //! do with the result differs.
 
-use std::borrow::Cow;
 use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
@@ -207,8 +206,8 @@ fn run(
     // no page HTML, which on a 100,000-page site is 0.9 GB.
     let mut site = site;
     site.release_html();
-    let texts = site.take_texts().into_iter().map(Cow::Owned).collect();
-    site_files_each(&site, renderer, &mut diags, texts, &emit)?;
+    let texts = site.take_texts();
+    site_files_each(&site, renderer, &mut diags, Some(texts), &emit)?;
     let mut rest = renderer.static_files();
     rest.extend(parsed.assets);
     for f in rest {
@@ -231,21 +230,16 @@ pub(crate) fn site_files(
     renderer: &Renderer,
     diags: &mut Vec<Diagnostic>,
 ) -> Vec<OutputFile> {
-    let texts = site
-        .pages
-        .iter()
-        .map(|p| Cow::Borrowed(p.body.text.as_str()))
-        .collect();
-    collect(|sink| site_files_each(site, renderer, diags, texts, sink)).0
+    collect(|sink| site_files_each(site, renderer, diags, None, sink)).0
 }
 
 /// `site_files`, handed to `emit` one by one; `texts[id]` is page `id`'s
-/// text, owned when the caller took it out of the site.
+/// text when the caller took the texts out of the site.
 fn site_files_each(
     site: &Site<'_>,
     renderer: &Renderer,
     diags: &mut Vec<Diagnostic>,
-    texts: Vec<Cow<'_, str>>,
+    texts: Option<Vec<String>>,
     emit: &Sink<'_>,
 ) -> Result<(), Error> {
     for f in feeds::all(site, renderer.string("redirect_title")) {

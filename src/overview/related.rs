@@ -165,8 +165,11 @@ impl Groups {
                 facets,
             )
         });
-        let mut order: Vec<PageId> = (0..n).collect();
-        order.sort_unstable_by_key(|&q| ix.title_rank[q]);
+        // `title_rank` is a permutation: its inverse is the title order.
+        let mut order: Vec<PageId> = vec![0; n];
+        for (q, &rank) in ix.title_rank.iter().enumerate() {
+            order[rank] = q;
+        }
         let mut members = vec![Vec::new(); sigs.len()];
         for q in order {
             if let Some(g) = of[q] {
@@ -217,11 +220,10 @@ impl Groups {
     /// tie their members merged in title order, up to [`CACHED`] pages.
     fn best(&self, g: usize, title_rank: &[usize]) -> &Best {
         self.best[g].get_or_init(|| {
-            // Keys are small (at most the signature's length each), so
-            // groups are bucketed by key rather than sorted: every group
-            // is visited once per group, and on a large site there are
-            // thousands.
-            // No group shares more with `g` than `g` itself.
+            // Keys are small, so groups are bucketed by key rather than
+            // sorted (a large site has thousands of groups, each visited
+            // once per group). No group shares more with `g` than `g`
+            // itself, which bounds the keys.
             let (max_f, max_o) = self.group_key(g, g);
             let mut buckets: Vec<Vec<usize>> = vec![Vec::new(); (max_f + 1) * (max_o + 1)];
             let mut total = 0;

@@ -78,25 +78,28 @@ pub fn build(site: &Site<'_>) -> Vec<OutputFile> {
 /// fragments (one per page, the bulk of the index) are never all in
 /// memory at once.
 pub fn build_each(site: &Site<'_>, emit: &Sink<'_>) -> Result<(), Error> {
-    let texts = site
-        .pages
-        .iter()
-        .map(|p| Cow::Borrowed(p.body.text.as_str()))
-        .collect();
-    build_each_from(site, texts, emit)
+    build_each_from(site, None, emit)
 }
 
-/// [`build_each`] with the pages' texts passed in (`texts[id]` for page
-/// `id`) rather than read from the pages. A build takes them out of its
-/// site once the pages are rendered (`Site::take_texts`) and hands them
-/// over owned: each is read once, its fragment handed to `emit`, and then
-/// dropped, so the texts of the whole site (0.7 GB at 100,000 pages) are
-/// not in memory next to the index being built.
+/// [`build_each`], with the pages' texts passed in (`texts[id]` for page
+/// `id`) when the caller took them out of the site, else read from the
+/// pages. A build takes them out once the pages are rendered
+/// (`Site::take_texts`): each is read once, its fragment handed to `emit`,
+/// and then dropped, so the texts of the whole site (0.7 GB at 100,000
+/// pages) are not in memory next to the index being built.
 pub fn build_each_from(
     site: &Site<'_>,
-    texts: Vec<Cow<'_, str>>,
+    texts: Option<Vec<String>>,
     emit: &Sink<'_>,
 ) -> Result<(), Error> {
+    let texts: Vec<Cow<'_, str>> = match texts {
+        Some(owned) => owned.into_iter().map(Cow::Owned).collect(),
+        None => site
+            .pages
+            .iter()
+            .map(|p| Cow::Borrowed(p.body.text.as_str()))
+            .collect(),
+    };
     let analyzer = Analyzer::new(Language::for_code(&site.config.language));
     let groups = synonyms::groups(site, &analyzer);
     let keep_sequences = !groups.is_empty();
