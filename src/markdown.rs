@@ -535,6 +535,13 @@ fn join_relative(file: &str, rel: &str) -> Result<String, String> {
 /// rather than pushed character by character.
 pub fn escape_html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + s.len() / 8);
+    escape_html_into(&mut out, s);
+    out
+}
+
+/// [`escape_html`] appended to `out`, for writers that build a page in
+/// one buffer.
+pub fn escape_html_into(out: &mut String, s: &str) {
     let mut plain = 0;
     for (i, b) in s.bytes().enumerate() {
         let entity = match b {
@@ -551,7 +558,6 @@ pub fn escape_html(s: &str) -> String {
         plain = i + 1;
     }
     out.push_str(&s[plain..]);
-    out
 }
 
 /// The text of HTML that Vakwerk rendered itself: tags dropped, the

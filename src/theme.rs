@@ -87,6 +87,21 @@ impl Theme {
             .collect()
     }
 
+    /// Whether the templates are exactly the built-in ones: the same names,
+    /// byte for byte the same text (a site's copy of the default theme, as
+    /// the bundled knowledge base has, counts until it is edited).
+    pub fn templates_are_default(&self) -> bool {
+        let defaults = DEFAULT
+            .iter()
+            .filter_map(|(p, b)| Some((p.strip_prefix("templates/")?, *b)));
+        defaults.clone().count() == self.templates.len()
+            && defaults.into_iter().all(|(name, bytes)| {
+                self.templates
+                    .get(name)
+                    .is_some_and(|t| t.as_bytes() == bytes)
+            })
+    }
+
     fn add(&mut self, path: &str, bytes: &[u8]) {
         let text = || String::from_utf8(bytes.to_vec()).ok();
         if let Some(name) = path.strip_prefix("templates/") {
@@ -113,5 +128,25 @@ impl Theme {
                     .push(format!("i18n file {path} is not valid UTF-8")),
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Theme;
+    use crate::source::SourceFile;
+
+    /// The built-in theme, and a site's unedited copy of it, count as the
+    /// default templates; one edited or one added template does not.
+    #[test]
+    fn templates_are_default_only_while_unchanged() {
+        assert!(Theme::load(&[]).templates_are_default());
+        let page = include_str!("../themes/default/templates/page.html");
+        let copy = SourceFile::new("templates/page.html", page.as_bytes());
+        assert!(Theme::load(std::slice::from_ref(&copy)).templates_are_default());
+        let edited = SourceFile::new("templates/page.html", format!("{page} ").as_bytes());
+        assert!(!Theme::load(&[edited]).templates_are_default());
+        let added = SourceFile::new("templates/methode.html", b"{{ page.title }}".as_slice());
+        assert!(!Theme::load(&[added]).templates_are_default());
     }
 }

@@ -3,7 +3,9 @@
 
 use vakwerk::BuildOptions;
 
-use crate::support::{build, build_with, main_of, output};
+use crate::support::{
+    build, build_with, bundled_site_dir, code, fixture_dir, main_of, output, tree, vakwerk,
+};
 
 const PAGE: &str = r#"//- content/niveaus/meso.md
 ---
@@ -122,6 +124,94 @@ fn site_templates_override_the_default_theme() {
         output(&b, "methoden/a/index.html").trim(),
         "EIGEN Methode &lt;A&gt; &amp; &quot;co&quot;"
     );
+}
+
+/// The default theme's templates with one changed so it is no longer the
+/// built-in theme, without changing what it renders: `base.html` with a
+/// comment appended.
+fn base_with_comment() -> String {
+    let base =
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html");
+    std::fs::read_to_string(base).expect("base.html") + "{# door tera #}"
+}
+
+/// While a site's templates are the built-in ones, content pages are
+/// written by Rust code that mirrors them (`render::native`) instead of by
+/// tera. Once any template differs, tera renders everything. Both must give
+/// the same bytes: for the bundled knowledge base, every fixture site and
+/// the inline fixtures, in Dutch and in English.
+#[test]
+fn pages_written_without_tera_equal_the_templates_output() {
+    let sites = [
+        ("bundled", bundled_site_dir()),
+        ("basic", fixture_dir("basic")),
+        ("hostile", fixture_dir("hostile")),
+        ("search", fixture_dir("search")),
+    ];
+    for (name, dir) in &sites {
+        let root = dir.path();
+        let o = vakwerk(&["build", "--output", "native"], root);
+        assert_eq!(
+            code(&o),
+            0,
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        std::fs::create_dir_all(root.join("templates")).expect("mkdir");
+        std::fs::write(root.join("templates/base.html"), base_with_comment()).expect("write");
+        let o = vakwerk(&["build", "--output", "tera"], root);
+        assert_eq!(
+            code(&o),
+            0,
+            "{name}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+        let (native, tera) = (tree(&root.join("native")), tree(&root.join("tera")));
+        assert!(native.len() > 10, "{name}: {} files", native.len());
+        assert_eq!(native.len(), tera.len(), "{name}: file count");
+        for ((path, a), (_, b)) in native.iter().zip(&tera) {
+            assert!(
+                a == b,
+                "{name}: {path} differs without tera\n{}",
+                first_difference(a, b)
+            );
+        }
+    }
+    let english =
+        crate::support::SCHEMA.replace("title: Testsite", "title: Testsite\nlanguage: en");
+    for fixture in [PAGE.to_string(), format!("{PAGE}//- site.yaml\n{english}")] {
+        let with_tera = format!(
+            "{fixture}//- theme/templates/base.html\n{}",
+            base_with_comment()
+        );
+        let (native, tera) = (build(&fixture), build(&with_tera));
+        assert_eq!(native.files.len(), tera.files.len());
+        for (a, b) in native.files.iter().zip(&tera.files) {
+            assert_eq!(a.path, b.path);
+            assert!(
+                a.bytes == b.bytes,
+                "{} differs without tera\n{}",
+                a.path,
+                first_difference(&a.bytes, &b.bytes)
+            );
+        }
+    }
+}
+
+/// Where two outputs part, with some context, for a readable failure.
+fn first_difference(a: &[u8], b: &[u8]) -> String {
+    let at = a
+        .iter()
+        .zip(b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let from = at.saturating_sub(80);
+    let show = |s: &[u8]| String::from_utf8_lossy(&s[from..(at + 80).min(s.len())]).into_owned();
+    format!(
+        "at byte {at}:\n  native: {:?}\n  tera:   {:?}",
+        show(a),
+        show(b)
+    )
 }
 
 #[test]

@@ -143,6 +143,19 @@ pub fn fixture_dir(name: &str) -> tempfile::TempDir {
     dir
 }
 
+/// Copy the bundled knowledge base (`site.yaml`, `content/`, `themes/`)
+/// to a fresh temporary folder.
+pub fn bundled_site_dir() -> tempfile::TempDir {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::copy(root.join("site.yaml"), dir.path().join("site.yaml")).expect("copy");
+    for sub in ["content", "themes"] {
+        std::fs::create_dir_all(dir.path().join(sub)).expect("mkdir");
+        copy_dir(&root.join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
 /// Write an inline fixture to a fresh temporary folder.
 pub fn inline_dir(fixture: &str) -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
