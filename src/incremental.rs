@@ -273,14 +273,14 @@ impl Incremental {
         // The files the caller named are rendered and shown before anything
         // else is worked out: finding what else an edit reached means
         // comparing the whole site, and the edited page should not wait.
-        let before = if self.stats.fast {
-            HashMap::new()
+        let (before, first) = if self.stats.fast {
+            (HashMap::new(), Vec::new())
         } else {
             self.render_named(inputs, &site, &shared)
         };
         if !before.is_empty() {
             let patched = (parse_diags.is_empty() && site_diags.is_empty())
-                .then(|| self.patched(inputs, &site, &before))
+                .then(|| self.patched(inputs, &site, &before, &first))
                 .flatten();
             let snapshot = match patched {
                 Some(snapshot) => snapshot,
@@ -304,11 +304,13 @@ impl Incremental {
         if changes.structural {
             self.structural_epoch = self.epoch;
         }
+        // Pages rendered in step 1 for their backlinks are final already.
         let reached: Vec<PageId> = changes
             .reached
             .iter()
             .take(NEIGHBOUR_BUDGET)
             .copied()
+            .filter(|&id| !first.contains(&id))
             .collect();
         // After the fast path this finds nothing left to render.
         let rest_changed: Vec<PageId> = changes
@@ -775,19 +777,21 @@ impl Incremental {
     }
 
     /// Render the pages of the files `inputs.changed` names whose parse is
-    /// new. Returns, per page rendered, the page it was last rendered from
-    /// (`None` for a new page).
+    /// new, and the pages whose backlinks list them. Returns, per named page
+    /// rendered, the page it was last rendered from (`None` for a new
+    /// page), and every page rendered.
     fn render_named(
         &mut self,
         inputs: &Inputs<'_>,
         site: &Site<'_>,
         shared: &Shared,
-    ) -> HashMap<String, Option<Arc<Page>>> {
+    ) -> (HashMap<String, Option<Arc<Page>>>, Vec<PageId>) {
         let Some(named) = inputs.changed else {
-            return HashMap::new();
+            return (HashMap::new(), Vec::new());
         };
         let mut before = HashMap::new();
         let mut ids = Vec::new();
+        let mut listing = Vec::new();
         for (id, page) in site.pages.iter().enumerate() {
             if !named.contains(&page.source) {
                 continue;
@@ -796,11 +800,47 @@ impl Incremental {
             if old.as_ref().is_some_and(|old| Arc::ptr_eq(old, page)) {
                 continue;
             }
+            if !old.as_ref().is_some_and(|old| same_page_links(old, page)) {
+                listing.extend(self.listing(site, id, old.as_deref()));
+            }
             before.insert(page.source.clone(), old);
             ids.push(id);
         }
+        // The pages whose backlinks show an edited page come in the same
+        // step: "with backlinks correct" should not wait for the comparison
+        // of the whole site. They are rendered from the new site, so they
+        // are final for this update and the later steps skip them.
+        listing.sort_unstable();
+        listing.dedup();
+        listing.retain(|&t| !before.contains_key(&site.pages[t].source));
+        ids.extend(listing);
         self.stats.rendered_first += self.render(inputs.renderer, site, shared, &ids);
-        before
+        (before, ids)
+    }
+
+    /// The pages (new ids) that list page `id` among their backlinks, now
+    /// or before the edit (`old` is its previous version): the targets of
+    /// its edges in the new site and in the previous one.
+    fn listing(&self, site: &Site<'_>, id: PageId, old: Option<&Page>) -> Vec<PageId> {
+        // Both edge lists are sorted by source id.
+        let from = site.edges.partition_point(|e| e.source < id);
+        let mut out: Vec<PageId> = site.edges[from..]
+            .iter()
+            .take_while(|e| e.source == id)
+            .map(|e| e.target)
+            .collect();
+        let prev = &self.previous;
+        if let Some(old_id) = old.and_then(|o| prev.pages.iter().position(|p| p.path == o.path)) {
+            let from = prev.edges.partition_point(|e| e.0 < old_id);
+            out.extend(
+                prev.edges[from..]
+                    .iter()
+                    .take_while(|e| e.0 == old_id)
+                    .filter_map(|e| site.page_by_path(&prev.pages[e.1].path)),
+            );
+        }
+        out.retain(|&t| t != id);
+        out
     }
 
     /// The last snapshot with the pages just rendered by `render_named`
@@ -813,6 +853,7 @@ impl Incremental {
         inputs: &Inputs<'_>,
         site: &Site<'_>,
         before: &HashMap<String, Option<Arc<Page>>>,
+        rendered: &[PageId],
     ) -> Option<Snapshot> {
         let last = self.last.as_ref()?;
         let only_markdown = inputs
@@ -824,7 +865,7 @@ impl Incremental {
             return None;
         }
         let mut snapshot = last.clone();
-        for page in site.pages.iter().filter(|p| before.contains_key(&p.source)) {
+        for page in rendered.iter().map(|&id| &site.pages[id]) {
             let Some(Ok(out)) = self.rendered.get(&page.source).map(|r| &r.output) else {
                 return None;
             };

@@ -78,20 +78,30 @@ pub fn neighbourhood(site: &Site<'_>, id: PageId, strings: &Strings) -> Option<N
     outgoing.retain(|&p| is_page(p));
     let mut incoming: Vec<PageId> = site.incoming[id].iter().map(|(p, _)| *p).collect();
     incoming.retain(|&p| is_page(p));
-    let (outgoing, incoming) = (sorted(site, outgoing), sorted(site, incoming));
+    let (outgoing, incoming) = (distinct(outgoing), distinct(incoming));
     if outgoing.is_empty() && incoming.is_empty() {
         return None;
     }
-    let left = nodes(site, &incoming);
-    let right = nodes(site, &outgoing);
-    let legend = legend(site, incoming.iter().chain(&outgoing));
+    // Only the first nodes of a side are drawn, so only they are put in
+    // order: a niveau page has thousands of incoming pages.
+    let left = nodes(site, &first_in_order(site, &incoming));
+    let right = nodes(site, &first_in_order(site, &outgoing));
+    let legend = legend(site, &incoming, &outgoing);
     let title = &site.pages[id].title;
     let summary = s(strings, "graph_summary")
         .replace("{title}", title)
         .replace("{out}", &pages(outgoing.len(), strings))
         .replace("{in}", &pages(incoming.len(), strings));
     Some(Neighbourhood {
-        svg: draw(site, title, &left, &right, strings),
+        svg: draw(
+            site,
+            title,
+            &left,
+            incoming.len(),
+            &right,
+            outgoing.len(),
+            strings,
+        ),
         summary,
         legend,
         outgoing: outgoing.len(),
@@ -105,17 +115,28 @@ fn pages(n: usize, strings: &Strings) -> String {
     s(strings, key).replace("{n}", &n.to_string())
 }
 
-/// Deduplicated, by kind (schema order) and then title.
-fn sorted(site: &Site<'_>, mut ids: Vec<PageId>) -> Vec<PageId> {
+/// Each page once, in id order.
+fn distinct(mut ids: Vec<PageId>) -> Vec<PageId> {
     ids.sort_unstable();
     ids.dedup();
-    ids.sort_by(|&a, &b| {
-        kind_index(site, a)
-            .cmp(&kind_index(site, b))
-            .then_with(|| natural_cmp(&site.pages[a].title, &site.pages[b].title))
-            .then_with(|| a.cmp(&b))
-    });
     ids
+}
+
+/// The first `MAX_PER_SIDE` of `ids` (distinct) by kind (schema order),
+/// then title, then id: what the side shows, without ordering the rest.
+fn first_in_order(site: &Site<'_>, ids: &[PageId]) -> Vec<PageId> {
+    let mut keyed: Vec<(usize, PageId)> = ids.iter().map(|&p| (kind_index(site, p), p)).collect();
+    let order = |a: &(usize, PageId), b: &(usize, PageId)| {
+        a.0.cmp(&b.0)
+            .then_with(|| natural_cmp(&site.pages[a.1].title, &site.pages[b.1].title))
+            .then_with(|| a.1.cmp(&b.1))
+    };
+    if keyed.len() > MAX_PER_SIDE {
+        keyed.select_nth_unstable_by(MAX_PER_SIDE, order);
+        keyed.truncate(MAX_PER_SIDE);
+    }
+    keyed.sort_by(order);
+    keyed.into_iter().map(|(_, p)| p).collect()
 }
 
 fn colour_class(site: &Site<'_>, id: PageId) -> String {
@@ -134,29 +155,27 @@ fn nodes(site: &Site<'_>, ids: &[PageId]) -> Vec<Node> {
         .collect()
 }
 
-fn legend<'a>(site: &Site<'_>, ids: impl Iterator<Item = &'a PageId>) -> Vec<LegendItem> {
-    let mut by_kind: BTreeMap<usize, LegendItem> = BTreeMap::new();
-    let mut seen = std::collections::BTreeSet::new();
-    for &id in ids {
-        if !seen.insert(id) {
-            continue;
-        }
-        let k = kind_index(site, id);
-        let label = site.pages[id]
-            .kind
-            .as_deref()
-            .and_then(|k| site.config.kind(k))
-            .map_or_else(String::new, |k| k.plural.clone());
-        by_kind
-            .entry(k)
-            .or_insert_with(|| LegendItem {
-                class: colour_class(site, id),
-                label,
-                count: 0,
-            })
-            .count += 1;
+/// Pages per kind among both sides (a page on both counts once).
+fn legend(site: &Site<'_>, incoming: &[PageId], outgoing: &[PageId]) -> Vec<LegendItem> {
+    let mut all: Vec<PageId> = incoming.iter().chain(outgoing).copied().collect();
+    all.sort_unstable();
+    all.dedup();
+    let mut by_kind: BTreeMap<usize, (PageId, usize)> = BTreeMap::new();
+    for id in all {
+        by_kind.entry(kind_index(site, id)).or_insert((id, 0)).1 += 1;
     }
-    by_kind.into_values().collect()
+    by_kind
+        .into_values()
+        .map(|(id, count)| LegendItem {
+            class: colour_class(site, id),
+            label: site.pages[id]
+                .kind
+                .as_deref()
+                .and_then(|k| site.config.kind(k))
+                .map_or_else(String::new, |k| k.plural.clone()),
+            count,
+        })
+        .collect()
 }
 
 fn truncate(title: &str) -> String {
@@ -177,8 +196,18 @@ fn rows(n: usize) -> usize {
     }
 }
 
-fn draw(site: &Site<'_>, title: &str, left: &[Node], right: &[Node], strings: &Strings) -> String {
-    let rows_total = rows(left.len()).max(rows(right.len())).max(1) as u32;
+/// The drawing; `left` and `right` are the first nodes of sides of
+/// `n_left` and `n_right` pages.
+fn draw(
+    site: &Site<'_>,
+    title: &str,
+    left: &[Node],
+    n_left: usize,
+    right: &[Node],
+    n_right: usize,
+    strings: &Strings,
+) -> String {
+    let rows_total = rows(n_left).max(rows(n_right)).max(1) as u32;
     let height = TOP + rows_total * ROW + 12;
     let cy = TOP + rows_total * ROW / 2;
     let mut svg = String::new();
@@ -195,8 +224,24 @@ fn draw(site: &Site<'_>, title: &str, left: &[Node], right: &[Node], strings: &S
         RIGHT_X - 6,
         escape_html(s(strings, "graph_outgoing")),
     );
-    side(&mut svg, site, left, Side::Left, rows_total, cy, strings);
-    side(&mut svg, site, right, Side::Right, rows_total, cy, strings);
+    side(
+        &mut svg,
+        site,
+        (left, n_left),
+        Side::Left,
+        rows_total,
+        cy,
+        strings,
+    );
+    side(
+        &mut svg,
+        site,
+        (right, n_right),
+        Side::Right,
+        rows_total,
+        cy,
+        strings,
+    );
     // The page itself last, so it is drawn over the lines.
     let label = truncate(title);
     let w = (label.chars().count() as u32 * 8 + 20).min(LEFT_X + 60);
@@ -220,13 +265,13 @@ enum Side {
 fn side(
     svg: &mut String,
     site: &Site<'_>,
-    nodes: &[Node],
+    (nodes, total): (&[Node], usize),
     side: Side,
     rows_total: u32,
     cy: u32,
     strings: &Strings,
 ) {
-    let n = rows(nodes.len()) as u32;
+    let n = rows(total) as u32;
     let first = TOP + (rows_total - n) * ROW / 2 + ROW / 2;
     let (x, anchor, dx) = match side {
         Side::Left => (LEFT_X, "end", -12i32),
@@ -247,10 +292,9 @@ fn side(
             escape_html(&truncate(&p.title)),
         );
     }
-    if nodes.len() > MAX_PER_SIDE {
+    if total > MAX_PER_SIDE {
         let y = first + MAX_PER_SIDE as u32 * ROW;
-        let more =
-            s(strings, "graph_more").replace("{n}", &(nodes.len() - MAX_PER_SIDE).to_string());
+        let more = s(strings, "graph_more").replace("{n}", &(total - MAX_PER_SIDE).to_string());
         let _ = write!(
             svg,
             "<text class=\"nb-more\" x=\"{lx}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text>",
