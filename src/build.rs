@@ -239,7 +239,7 @@ fn site_files_each(
     site: &Site<'_>,
     renderer: &Renderer,
     diags: &mut Vec<Diagnostic>,
-    texts: Option<Vec<String>>,
+    texts: Option<Vec<crate::pack::Packed>>,
     emit: &Sink<'_>,
 ) -> Result<(), Error> {
     for f in feeds::all(site, renderer.string("redirect_title")) {

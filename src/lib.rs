@@ -19,6 +19,7 @@ pub mod incremental;
 pub mod markdown;
 pub mod new;
 pub mod overview;
+pub mod pack;
 pub mod page;
 pub mod render;
 pub mod sanitize;

@@ -18,6 +18,7 @@ use pulldown_cmark::{
 
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::highlight::{Highlighted, Highlighter};
+use crate::pack::Packed;
 use crate::sanitize;
 use crate::slug::slugify;
 use crate::source::{LineIndex, Locator};
@@ -29,13 +30,22 @@ pub const SLOT: char = '\u{E000}';
 #[derive(Clone, Debug, Default)]
 pub struct Body {
     /// HTML with link slots.
-    pub html: String,
+    pub html: Packed,
     /// Internal links, indexed by slot number.
     pub links: Vec<LinkRef>,
     /// Headings in document order, with their final ids.
     pub headings: Vec<Heading>,
     /// Plain text (for search and summaries).
-    pub text: String,
+    pub text: Packed,
+}
+
+/// A body while it is written: [`Body`] with its strings still growing.
+#[derive(Default)]
+struct Draft {
+    html: String,
+    links: Vec<LinkRef>,
+    headings: Vec<Heading>,
+    text: String,
 }
 
 /// A heading of a page.
@@ -118,7 +128,7 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
     let mut r = BodyRenderer {
         ctx,
         diags,
-        body: Body::default(),
+        body: Draft::default(),
         out: Vec::new(),
         heading: None,
         code: None,
@@ -148,11 +158,14 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
         body.html = body.html.replace('\0', "\u{FFFD}");
         body.text = body.text.replace('\0', "\u{FFFD}");
     }
-    // Grown by doubling, both strings carry up to half their size again in
-    // spare capacity; a parsed site keeps every body until it is written.
-    body.html.shrink_to_fit();
-    body.text.shrink_to_fit();
-    body
+    // A parsed site keeps every body until it is rendered and indexed, so
+    // bodies wait packed (see `pack`).
+    Body {
+        html: Packed::new(&body.html),
+        links: body.links,
+        headings: body.headings,
+        text: Packed::new(&body.text),
+    }
 }
 
 struct PendingHeading<'m> {
@@ -169,7 +182,7 @@ struct PendingHeading<'m> {
 struct BodyRenderer<'c, 'd, 'm> {
     ctx: &'c Ctx<'c>,
     diags: &'d mut Vec<Diagnostic>,
-    body: Body,
+    body: Draft,
     out: Vec<Event<'m>>,
     heading: Option<PendingHeading<'m>>,
     code: Option<(String, String, usize)>,
@@ -687,7 +700,7 @@ mod tests {
             b.links[2].target,
             LinkTarget::File(Ok("content/c/d.md".into()))
         );
-        let html = fill_slots(&b.html, |n| format!("/u{n}/"), |n| format!("T{n}"));
+        let html = fill_slots(&b.html.unpack(), |n| format!("/u{n}/"), |n| format!("T{n}"));
         assert!(html.contains(r#"<a href="/u0/">T0</a>"#), "{html}");
         assert!(html.contains(r#"<a href="/u1/">tien</a>"#), "{html}");
     }
@@ -697,13 +710,13 @@ mod tests {
         let (b, _) = body("## Wat is het?\n\n## Wat is het?\n\n## Eigen {#mijn-id onclick=x}\n");
         let ids: Vec<_> = b.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["wat-is-het", "wat-is-het-1", "mijn-id"]);
-        assert!(!b.html.contains("onclick"));
+        assert!(!b.html.unpack().contains("onclick"));
     }
 
     #[test]
     fn script_urls_are_removed_with_a_warning() {
         let (b, d) = body("[x](javascript:alert(1)) ![y](data:image/png;base64,AA)");
-        assert!(!b.html.contains("javascript"));
+        assert!(!b.html.unpack().contains("javascript"));
         assert_eq!(d.len(), 2);
     }
 }

@@ -230,7 +230,9 @@ fn parse_inner(
         ));
         return None;
     };
-    let summary = common.summary.unwrap_or_else(|| excerpt(&body.text, 200));
+    let summary = common
+        .summary
+        .unwrap_or_else(|| excerpt(&body.text.unpack(), 200));
     Some(Page {
         source: path.to_string(),
         role,

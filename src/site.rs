@@ -16,6 +16,7 @@ use crate::config::{Config, FieldType};
 use crate::diagnostic::{Diagnostic, Loc, hint};
 use crate::frontmatter::{FieldValue, RefValue};
 use crate::markdown::{Body, LinkTarget};
+use crate::pack::Packed;
 use crate::page::{Page, Role};
 
 /// Index of a page in `Site::pages`.
@@ -70,7 +71,7 @@ impl<'c> Site<'c> {
     pub fn release_html(&mut self) {
         for page in &mut self.pages {
             if let Some(page) = Arc::get_mut(page) {
-                page.body.html = String::new();
+                page.body.html = Packed::default();
             }
         }
     }
@@ -79,7 +80,7 @@ impl<'c> Site<'c> {
     /// `id` (a build, once its pages are rendered: only the search index
     /// reads the text after that). Pages shared with others keep theirs
     /// and the text is copied.
-    pub fn take_texts(&mut self) -> Vec<String> {
+    pub fn take_texts(&mut self) -> Vec<Packed> {
         self.pages
             .iter_mut()
             .map(|page| match Arc::get_mut(page) {

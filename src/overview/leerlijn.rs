@@ -83,7 +83,7 @@ pub fn leerlijn(site: &Site<'_>, id: PageId) -> Option<Leerlijn> {
     if !is_leerlijn(site, id) {
         return None;
     }
-    let html = &page.body.html;
+    let html = &page.body.html.unpack();
     let starts: Vec<usize> = html.match_indices("<h2").map(|(i, _)| i).collect();
     let intro_end = starts.first().copied().unwrap_or(html.len());
     let intro = links_in(site, id, &html[..intro_end]);

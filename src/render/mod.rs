@@ -349,9 +349,20 @@ impl Renderer {
                 view.updated = overview::updated(site, home).unwrap_or_default();
                 view.updated_text = overview::human_date(&view.updated, &self.strings);
             }
-            let mut ctx = globals.context();
-            ctx.insert("overview", &overview::overview(site, &self.strings));
-            jobs.push((path, "overzicht.html", view, ctx));
+            let overview = overview::overview(site, &self.strings);
+            match overview.as_ref().filter(|_| self.native) {
+                Some(o) => files.push(OutputFile {
+                    path: format!("{path}index.html"),
+                    bytes: native::Native::new(&self.strings)
+                        .overview(&globals.site, &view, o)
+                        .into_bytes(),
+                }),
+                None => {
+                    let mut ctx = globals.context();
+                    ctx.insert("overview", &overview);
+                    jobs.push((path, "overzicht.html", view, ctx));
+                }
+            }
         }
         for id in 0..site.pages.len() {
             if let Some(pack) = overview::course_pack(site, id, &self.strings) {
@@ -612,7 +623,7 @@ impl PageView {
         let leerlijn = overview::leerlijn(site, id);
         let content = match &leerlijn {
             Some(l) => l.content.clone(),
-            None => fill_links(site, id, &page.body.html),
+            None => fill_links(site, id, &page.body.html.unpack()),
         };
         let updated = overview::updated(site, id);
         let role = match page.role {

@@ -6,15 +6,16 @@
 //! about half of all rendering. This module writes the same bytes straight
 //! from the view structs instead. It mirrors `base.html`, `page.html`,
 //! `leerlijn.html`, `section.html`, `section-sdg.html`, `home.html`,
-//! `search-box.html`, the partials and the macros they use, line for line
+//! `overzicht.html`, `search-box.html`, the partials and the macros they
+//! use, line for line
 //! (each literal below is a stretch of template text, newlines included),
 //! and escapes exactly where tera's autoescaping would.
 //!
 //! It is used only when every template of the theme is byte for byte the
 //! built-in one and every UI string it prints exists (`Native::for_theme`);
 //! a site that changes any template renders through tera, so overriding a
-//! template always works. Pages that only tera renders (the overview, course
-//! packs, search, 404) stay there. The integration tests build sites both
+//! template always works. Pages that only tera renders (course packs,
+//! search, 404) stay there. The integration tests build sites both
 //! ways and require identical output, so a template edit that this module
 //! does not follow fails the suite.
 
@@ -22,7 +23,7 @@ use std::collections::BTreeMap;
 
 use super::{PageView, SectionCard, SectionView, SiteView};
 use crate::markdown::escape_html_into;
-use crate::overview::Tile;
+use crate::overview::{Matrix, Overview, Tile};
 
 /// Every UI string the templates above print: with one missing, tera would
 /// fail the page, so the native path is off and tera reports it.
@@ -60,6 +61,10 @@ const STRINGS: &[&str] = &[
     "tile_none",
     "sections_heading",
     "overview_link",
+    "tiles_heading",
+    "matrix_links",
+    "matrix_total",
+    "matrix_yes",
 ];
 
 /// Which template a content page would render with.
@@ -143,6 +148,103 @@ impl<'a> Native<'a> {
             }
         });
         Some(o.0)
+    }
+
+    /// The whole HTML document of the overview page (`overzicht.html`).
+    pub(super) fn overview(&self, site: &SiteView, page: &PageView, overview: &Overview) -> String {
+        // At 100,000 pages this page is tens of megabytes; grown by
+        // doubling, it would briefly need twice that at the build's peak.
+        let mut o = Out(String::with_capacity(overview_size(overview)));
+        self.base(&mut o, site, page, |o| {
+            o.s("\n\n");
+            self.crumbs(o, site, page);
+            o.s("\n<article class=\"overview\">\n<h1>")
+                .e(&page.title)
+                .s("</h1>\n");
+            self.summary(o, page);
+            o.s("\n\n");
+            self.updated(o, page);
+            o.s("\n");
+            if !overview.tiles.is_empty() {
+                o.s("<section aria-labelledby=\"sdg-tegels\">\n<h2 id=\"sdg-tegels\">")
+                    .e(self.t("tiles_heading"));
+                anker(o, "sdg-tegels");
+                o.s("</h2>\n");
+                self.tiles(o, &overview.tiles);
+                o.s("\n</section>\n");
+            }
+            for m in &overview.matrices {
+                self.matrix(o, m);
+                o.s("\n");
+            }
+            o.s("</article>\n");
+        });
+        o.0
+    }
+
+    /// The `matrix` macro of `macros.html`.
+    fn matrix(&self, o: &mut Out, m: &Matrix) {
+        o.s("\n<section class=\"matrix\" aria-labelledby=\"")
+            .e(&m.id)
+            .s("\">\n<h2 id=\"")
+            .e(&m.id)
+            .s("\">")
+            .e(&m.caption);
+        anker(o, &m.id);
+        o.s("</h2>\n<div class=\"table-scroll\" role=\"region\" aria-labelledby=\"")
+            .e(&m.id)
+            .s("-caption\" tabindex=\"0\">\n<table>\n<caption id=\"")
+            .e(&m.id)
+            .s("-caption\">")
+            .e(&m.caption)
+            .s(": ")
+            .n(m.total)
+            .s(" ")
+            .e(self.t("matrix_links"))
+            .s("</caption>\n<thead><tr><th scope=\"col\">")
+            .e(&m.row_label)
+            .s("</th>");
+        for c in &m.columns {
+            o.s("<th scope=\"col\" class=\"col ")
+                .e(&c.class)
+                .s("\"><a href=\"")
+                .e(&c.link.url)
+                .s("\">")
+                .e(&c.short);
+            if !c.rest.is_empty() {
+                o.s("<span class=\"vh\">: ").e(&c.rest).s("</span>");
+            }
+            o.s("</a></th>");
+        }
+        o.s("<th scope=\"col\">")
+            .e(self.t("matrix_total"))
+            .s("</th></tr></thead>\n<tbody>\n");
+        for r in &m.rows {
+            o.s("<tr><th scope=\"row\"><a href=\"")
+                .e(&r.link.url)
+                .s("\">")
+                .e(&r.link.title)
+                .s("</a></th>");
+            for &c in &r.cells {
+                o.s("<td>");
+                if c {
+                    o.s("<span aria-hidden=\"true\">●</span><span class=\"vh\">")
+                        .e(self.t("matrix_yes"))
+                        .s("</span>");
+                }
+                o.s("</td>");
+            }
+            o.s("<td class=\"n\">").n(r.count).s("</td></tr>\n");
+        }
+        o.s("</tbody>\n<tfoot><tr><th scope=\"row\">")
+            .e(self.t("matrix_total"))
+            .s("</th>");
+        for c in &m.columns {
+            o.s("<td class=\"n\">").n(c.count).s("</td>");
+        }
+        o.s("<td class=\"n\">")
+            .n(m.total)
+            .s("</td></tr></tfoot>\n</table>\n</div>\n</section>\n");
     }
 
     /// `base.html`, with `main` writing the `main` block.
@@ -725,6 +827,26 @@ impl<'a> Native<'a> {
         }
         o.s("</ul>\n");
     }
+}
+
+/// A close upper estimate of the overview page's length: what its
+/// matrices' rows and marked cells take, and room for the rest.
+fn overview_size(overview: &Overview) -> usize {
+    // Titles are escaped: an eighth more covers the usual apostrophes.
+    let link = |l: &crate::overview::Link| l.url.len() + l.title.len() + l.title.len() / 8;
+    let mut size = 64 * 1024 + overview.tiles.len() * 512;
+    for m in &overview.matrices {
+        size += m
+            .columns
+            .iter()
+            .map(|c| 160 + link(&c.link) + 2 * (c.short.len() + c.rest.len()))
+            .sum::<usize>();
+        for r in &m.rows {
+            // `<td></td>` per cell, 61 bytes more for a marked one.
+            size += 72 + link(&r.link) + 9 * r.cells.len() + 64 * r.count;
+        }
+    }
+    size
 }
 
 /// The `cards` macro of `macros.html`.

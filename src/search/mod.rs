@@ -36,6 +36,7 @@ use serde::Serialize;
 use crate::build::{OutputFile, Sink};
 use crate::error::Error;
 use crate::frontmatter::FieldValue;
+use crate::pack::Packed;
 use crate::page::{Page, Role};
 use crate::render::url;
 use crate::site::Site;
@@ -89,16 +90,12 @@ pub fn build_each(site: &Site<'_>, emit: &Sink<'_>) -> Result<(), Error> {
 /// pages) are not in memory next to the index being built.
 pub fn build_each_from(
     site: &Site<'_>,
-    texts: Option<Vec<String>>,
+    texts: Option<Vec<Packed>>,
     emit: &Sink<'_>,
 ) -> Result<(), Error> {
-    let texts: Vec<Cow<'_, str>> = match texts {
-        Some(owned) => owned.into_iter().map(Cow::Owned).collect(),
-        None => site
-            .pages
-            .iter()
-            .map(|p| Cow::Borrowed(p.body.text.as_str()))
-            .collect(),
+    let texts: Vec<Option<Packed>> = match texts {
+        Some(owned) => owned.into_iter().map(Some).collect(),
+        None => vec![None; site.pages.len()],
     };
     let analyzer = Analyzer::new(Language::for_code(&site.config.language));
     let groups = synonyms::groups(site, &analyzer);
@@ -107,7 +104,9 @@ pub fn build_each_from(
         .into_par_iter()
         .zip(site.pages.par_iter())
         .enumerate()
-        .map(|(id, (text, page))| {
+        .map(|(id, (owned, page))| {
+            let text = owned.as_ref().unwrap_or(&page.body.text).unpack();
+            drop(owned);
             emit(fragment(site, id, page, &text))?;
             Ok(DocWords::read(page, &text, keep_sequences))
         })
