@@ -27,7 +27,9 @@ mod facets;
 mod synonyms;
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use std::collections::{BTreeSet, HashMap};
+
+use rustc_hash::{FxHashMap, FxHashSet};
 use std::hash::BuildHasher;
 
 use rayon::prelude::*;
@@ -339,13 +341,16 @@ struct Vocabulary {
 
 impl Vocabulary {
     fn new(docs: &[DocWords]) -> Vocabulary {
-        let distinct: HashSet<&str> = docs
+        // Fx hashing here and below: the tables hold every distinct word of
+        // the site, nothing in them reaches the output in hash order, and
+        // no input is adversarial enough to matter.
+        let distinct: FxHashSet<&str> = docs
             .par_iter()
-            .fold(HashSet::new, |mut set, d| {
+            .fold(FxHashSet::default, |mut set, d| {
                 set.extend(d.words());
                 set
             })
-            .reduce(HashSet::new, |mut a, b| {
+            .reduce(FxHashSet::default, |mut a, b| {
                 if a.len() < b.len() {
                     return b.into_iter().chain(a).collect();
                 }
@@ -354,7 +359,7 @@ impl Vocabulary {
             });
         let mut words: Vec<&str> = distinct.into_iter().collect();
         words.par_sort_unstable();
-        let number: HashMap<&str, u32> = words
+        let number: FxHashMap<&str, u32> = words
             .iter()
             .enumerate()
             .map(|(i, w)| (*w, u32::try_from(i).unwrap_or(u32::MAX)))
@@ -471,7 +476,7 @@ fn doc_impacts(doc: &DocWords, numbers: &[u32], terms: &Terms, avg_len: f64) -> 
         .iter()
         .map(|&n| &terms.by_word[n as usize])
         .collect();
-    let mut tfs: HashMap<u32, Tf> = HashMap::new();
+    let mut tfs: FxHashMap<u32, Tf> = FxHashMap::default();
     // Counts saturate at `u16::MAX`, as adding one occurrence at a time
     // with `saturating_add` would.
     let add = |to: &mut [u16; N_FIELDS], counts: &[u16; N_FIELDS]| {
