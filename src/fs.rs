@@ -12,6 +12,7 @@ use std::fs;
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
+use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::build::OutputFile;
@@ -243,22 +244,32 @@ fn walk_tree(
             ));
             continue;
         };
-        let bytes = fs::read(path).map_err(|source| Error::Read {
-            path: path.to_path_buf(),
-            source,
-        })?;
-        files.push(SourceFile {
-            path: format!("{prefix}/{}", rel_path.replace('\\', "/")),
-            bytes,
-        });
+        files.push((
+            path.to_path_buf(),
+            format!("{prefix}/{}", rel_path.replace('\\', "/")),
+        ));
         if files.len() >= batch {
-            each(std::mem::take(&mut files));
+            each(read_batch(std::mem::take(&mut files))?);
         }
     }
     if !files.is_empty() {
-        each(files);
+        each(read_batch(files)?);
     }
     Ok(())
+}
+
+/// Read a batch of files found by the walk, in parallel (a core would
+/// otherwise wait while the other reads), in walk order; the first file
+/// that cannot be read, in that order, is the error.
+fn read_batch(paths: Vec<(PathBuf, String)>) -> Result<Vec<SourceFile>, Error> {
+    let read: Vec<Result<SourceFile, Error>> = paths
+        .into_par_iter()
+        .map(|(path, name)| match fs::read(&path) {
+            Ok(bytes) => Ok(SourceFile { path: name, bytes }),
+            Err(source) => Err(Error::Read { path, source }),
+        })
+        .collect();
+    read.into_iter().collect()
 }
 
 fn rel(root: &Path, p: &Path) -> String {
