@@ -7,7 +7,9 @@
 //! orphans. The `Site` is immutable afterwards, which is what lets rendering
 //! run in parallel without locks.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
+
+use rustc_hash::FxHashMap;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -103,6 +105,13 @@ impl<'c> Site<'c> {
         // Each page resolves on its own, so in parallel; the results are
         // joined in page order, which keeps the output deterministic.
         let body: Arc<str> = Arc::from(BODY_FIELD);
+        // Field names shared once per assembly, not allocated per page.
+        let field_names: FxHashMap<&str, Arc<str>> = config
+            .kinds
+            .iter()
+            .flat_map(|k| &k.fields)
+            .map(|f| (f.name.as_str(), Arc::from(f.name.as_str())))
+            .collect();
         type Resolved = (
             BTreeMap<String, Vec<PageId>>,
             Vec<Option<Target>>,
@@ -117,7 +126,10 @@ impl<'c> Site<'c> {
                 let page_refs = resolve_refs(config, &pages, &index, page, &mut diags);
                 let mut edges = Vec::new();
                 for (field, targets) in &page_refs {
-                    let field: Arc<str> = Arc::from(field.as_str());
+                    let field: Arc<str> = field_names
+                        .get(field.as_str())
+                        .cloned()
+                        .unwrap_or_else(|| Arc::from(field.as_str()));
                     edges.extend(targets.iter().map(|&t| Edge {
                         source: id,
                         target: t,
@@ -316,7 +328,7 @@ fn drop_duplicates(
 fn check_aliases(pages: &mut [Arc<Page>], diags: &mut Vec<Diagnostic>) {
     let mut trimmed: Vec<(usize, Vec<(String, Loc)>)> = Vec::new();
     {
-        let mut seen: HashMap<&str, &str> = pages
+        let mut seen: FxHashMap<&str, &str> = pages
             .iter()
             .map(|p| (p.path.as_str(), p.source.as_str()))
             .collect();
@@ -347,16 +359,18 @@ fn check_aliases(pages: &mut [Arc<Page>], diags: &mut Vec<Diagnostic>) {
     }
 }
 
-/// Lookup tables built once per assembly.
+/// Lookup tables built once per assembly. Fx hashing: `serve` rebuilds
+/// them on every structural edit, nothing iterates them in hash order
+/// (`slugs_of_kind` sorts), and keys are paths and slugs from the site.
 struct Index<'p> {
     /// (kind or "" for root pages, slug) → page.
-    by_kind_slug: HashMap<(&'p str, &'p str), PageId>,
+    by_kind_slug: FxHashMap<(&'p str, &'p str), PageId>,
     /// slug → pages of any kind.
-    by_slug: HashMap<&'p str, Vec<PageId>>,
+    by_slug: FxHashMap<&'p str, Vec<PageId>>,
     /// source path → page.
-    by_source: HashMap<&'p str, PageId>,
+    by_source: FxHashMap<&'p str, PageId>,
     /// section folder → section page.
-    by_section: HashMap<&'p str, PageId>,
+    by_section: FxHashMap<&'p str, PageId>,
 }
 
 impl<'p> Index<'p> {
@@ -365,8 +379,10 @@ impl<'p> Index<'p> {
         // a good part of what `serve` redoes after a structural edit.
         let ((by_kind_slug, by_slug), (by_source, by_section)) = rayon::join(
             || {
-                let mut by_kind_slug = HashMap::with_capacity(pages.len());
-                let mut by_slug: HashMap<&str, Vec<PageId>> = HashMap::with_capacity(pages.len());
+                let mut by_kind_slug =
+                    FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
+                let mut by_slug: FxHashMap<&str, Vec<PageId>> =
+                    FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
                 for (id, p) in pages.iter().enumerate() {
                     if p.role == Role::Page {
                         by_kind_slug.insert((p.kind.as_deref().unwrap_or(""), p.slug.as_str()), id);
@@ -376,8 +392,9 @@ impl<'p> Index<'p> {
                 (by_kind_slug, by_slug)
             },
             || {
-                let mut by_source = HashMap::with_capacity(pages.len());
-                let mut by_section = HashMap::new();
+                let mut by_source =
+                    FxHashMap::with_capacity_and_hasher(pages.len(), Default::default());
+                let mut by_section = FxHashMap::default();
                 for (id, p) in pages.iter().enumerate() {
                     by_source.insert(p.source.as_str(), id);
                     if p.role == Role::Section {
