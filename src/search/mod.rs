@@ -246,11 +246,15 @@ impl DocWords {
         // Fx hashing: a word is hashed once per occurrence (80 MB of text
         // on a 10,000-page site), and the ids do not depend on the hash.
         let hasher = rustc_hash::FxBuildHasher;
-        let mut first: HashMap<u64, u32, rustc_hash::FxBuildHasher> = HashMap::default();
-        let mut next: Vec<u32> = Vec::new();
-        let mut chars = String::new();
-        let mut ends: Vec<u32> = Vec::new();
-        let mut counts: Vec<[u16; N_FIELDS]> = Vec::new();
+        // Sized for the distinct words a page of this length usually has
+        // (about one per 24 bytes of text), so the tables rarely regrow.
+        let guess = text.len() / 24 + 16;
+        let mut first: HashMap<u64, u32, rustc_hash::FxBuildHasher> =
+            HashMap::with_capacity_and_hasher(guess, hasher);
+        let mut next: Vec<u32> = Vec::with_capacity(guess);
+        let mut chars = String::with_capacity(guess * 8);
+        let mut ends: Vec<u32> = Vec::with_capacity(guess);
+        let mut counts: Vec<[u16; N_FIELDS]> = Vec::with_capacity(guess);
         let mut sequences = Vec::with_capacity(N_FIELDS);
         let mut body_len = 0u32;
         for (f, text) in doc_fields(page, text).iter().enumerate() {
@@ -290,7 +294,11 @@ impl DocWords {
             });
             sequences.push(sequence);
         }
+        // The guesses above are generous; every page's words are held until
+        // the whole site is read.
         chars.shrink_to_fit();
+        ends.shrink_to_fit();
+        counts.shrink_to_fit();
         DocWords {
             chars,
             ends,
@@ -476,7 +484,8 @@ fn doc_impacts(doc: &DocWords, numbers: &[u32], terms: &Terms, avg_len: f64) -> 
         .iter()
         .map(|&n| &terms.by_word[n as usize])
         .collect();
-    let mut tfs: FxHashMap<u32, Tf> = FxHashMap::default();
+    let mut tfs: FxHashMap<u32, Tf> =
+        FxHashMap::with_capacity_and_hasher(word_terms.len() * 2, Default::default());
     // Counts saturate at `u16::MAX`, as adding one occurrence at a time
     // with `saturating_add` would.
     let add = |to: &mut [u16; N_FIELDS], counts: &[u16; N_FIELDS]| {
