@@ -1,5 +1,5 @@
-//! The default theme's content-page templates written out as Rust: the
-//! fast path for sites whose templates are exactly the built-in ones.
+//! The default theme's page templates written out as Rust: the fast path
+//! for sites whose templates are exactly the built-in ones.
 //!
 //! A page through tera costs a JSON copy of its view, a pointer lookup per
 //! `{{ page.x }}` and the copy dropped again; on a large site that was
@@ -7,17 +7,16 @@
 //! from the view structs instead. It mirrors `base.html`, `page.html`,
 //! `leerlijn.html`, `section.html`, `section-sdg.html`, `home.html`,
 //! `overzicht.html`, `search-box.html`, the partials and the macros they
-//! use, line for line
-//! (each literal below is a stretch of template text, newlines included),
-//! and escapes exactly where tera's autoescaping would.
+//! use, line for line (each literal below is a stretch of template text,
+//! newlines included), and escapes exactly where tera's autoescaping would.
 //!
 //! It is used only when every template of the theme is byte for byte the
-//! built-in one and every UI string it prints exists (`Native::for_theme`);
-//! a site that changes any template renders through tera, so overriding a
-//! template always works. Pages that only tera renders (course packs,
-//! search, 404) stay there. The integration tests build sites both
-//! ways and require identical output, so a template edit that this module
-//! does not follow fails the suite.
+//! built-in one and every UI string it prints exists ([`available`]); a
+//! site that changes any template renders through tera, so overriding a
+//! template always works. Pages only tera renders (course packs, search,
+//! 404) are few per site. The integration tests build sites both ways and
+//! require identical output, so a template edit that this module does not
+//! follow fails the suite.
 
 use std::collections::BTreeMap;
 
@@ -91,7 +90,8 @@ impl Template {
     }
 }
 
-/// The UI strings, checked once to hold every key the templates print.
+/// The writer, with the UI strings (which [`available`] checked to hold
+/// every key the templates print).
 pub(super) struct Native<'a> {
     t: &'a BTreeMap<String, String>,
 }
