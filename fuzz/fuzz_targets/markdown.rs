@@ -16,7 +16,7 @@ fuzz_target!(|data: &[u8]| {
     let ctx = Ctx { file: "content/a/b.md", text: md, index: &index, body_offset: 0, highlighter };
     let mut diags = Vec::new();
     let body = render_body(md, &ctx, &mut diags);
-    let html = fill_slots(&body.html, |n| format!("/u/{n}/"), |n| format!("T{n}"));
+    let html = fill_slots(&body.html.unpack(), |n| format!("/u/{n}/"), |n| format!("T{n}"));
     assert!(!html.contains('\u{E000}'), "a slot survived");
     assert!(!html.contains("<script"), "script survived sanitising");
 });
