@@ -19,6 +19,11 @@ use vakwerk::site::Site;
 use vakwerk::theme::Theme;
 use vakwerk::{fs, page, search};
 
+/// The allocator the `vakwerk` binary uses (`src/main.rs`), so the stages
+/// are timed as a build runs them.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
