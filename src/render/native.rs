@@ -619,12 +619,26 @@ impl<'a> Native<'a> {
         o.s("\n");
     }
 
+    /// How every page block of the partials opens: a section labelled by
+    /// its heading, which carries an anchor link to itself.
+    fn open_section(&self, o: &mut Out, class: &str, id: &str, heading: &str) {
+        o.s("\n<section class=\"")
+            .s(class)
+            .s("\" aria-labelledby=\"")
+            .s(id)
+            .s("\">\n<h2 id=\"")
+            .s(id)
+            .s("\">")
+            .e(self.t(heading));
+        anker(o, id);
+        o.s("</h2>\n");
+    }
+
     /// `partials/fields.html`.
     fn fields(&self, o: &mut Out, page: &PageView) {
         if !page.fields.is_empty() {
-            o.s("\n<section class=\"fields\" aria-labelledby=\"kenmerken\">\n<h2 id=\"kenmerken\">")
-                .e(self.t("fields_heading"))
-                .s(" <a class=\"anker\" href=\"#kenmerken\" aria-labelledby=\"kenmerken\">#</a></h2>\n<dl>\n");
+            self.open_section(o, "fields", "kenmerken", "fields_heading");
+            o.s("<dl>\n");
             for f in &page.fields {
                 o.s("<div class=\"field field-")
                     .e(&f.name)
@@ -690,9 +704,8 @@ impl<'a> Native<'a> {
     /// `partials/related.html`.
     fn related(&self, o: &mut Out, page: &PageView) {
         if !page.related.is_empty() {
-            o.s("\n<section class=\"related\" aria-labelledby=\"gerelateerd\">\n<h2 id=\"gerelateerd\">")
-                .e(self.t("related_heading"))
-                .s(" <a class=\"anker\" href=\"#gerelateerd\" aria-labelledby=\"gerelateerd\">#</a></h2>\n<ul class=\"cards grid\">\n");
+            self.open_section(o, "related", "gerelateerd", "related_heading");
+            o.s("<ul class=\"cards grid\">\n");
             for r in &page.related {
                 o.s("<li><a href=\"")
                     .e(&r.link.url)
@@ -730,9 +743,8 @@ impl<'a> Native<'a> {
     /// `partials/graph.html`.
     fn graph(&self, o: &mut Out, page: &PageView) {
         if let Some(g) = &page.graph {
-            o.s("\n<section class=\"buurt\" aria-labelledby=\"netwerk\">\n<h2 id=\"netwerk\">")
-                .e(self.t("graph_heading"))
-                .s(" <a class=\"anker\" href=\"#netwerk\" aria-labelledby=\"netwerk\">#</a></h2>\n<figure>\n")
+            self.open_section(o, "buurt", "netwerk", "graph_heading");
+            o.s("<figure>\n")
                 .s(&g.svg)
                 .s("\n<figcaption>\n<p>")
                 .e(&g.summary)
@@ -754,9 +766,7 @@ impl<'a> Native<'a> {
     /// `partials/backlinks.html`.
     fn backlinks(&self, o: &mut Out, page: &PageView) {
         if !page.backlinks.is_empty() {
-            o.s("\n<section class=\"backlinks\" aria-labelledby=\"verwijzingen\">\n<h2 id=\"verwijzingen\">")
-                .e(self.t("backlinks_heading"))
-                .s(" <a class=\"anker\" href=\"#verwijzingen\" aria-labelledby=\"verwijzingen\">#</a></h2>\n");
+            self.open_section(o, "backlinks", "verwijzingen", "backlinks_heading");
             for g in &page.backlinks {
                 o.s("<section class=\"backlink-group\">\n<h3>")
                     .e(&g.kind_label)
@@ -786,9 +796,8 @@ impl<'a> Native<'a> {
     /// `partials/cite.html`.
     fn cite(&self, o: &mut Out, page: &PageView) {
         if let Some(c) = &page.citation {
-            o.s("\n<section class=\"cite\" aria-labelledby=\"citeer\">\n<h2 id=\"citeer\">")
-                .e(self.t("cite_heading"))
-                .s(" <a class=\"anker\" href=\"#citeer\" aria-labelledby=\"citeer\">#</a></h2>\n<p class=\"cite-style\">")
+            self.open_section(o, "cite", "citeer", "cite_heading");
+            o.s("<p class=\"cite-style\">")
                 .e(self.t("cite_style"))
                 .s("</p>\n<p class=\"citation\" id=\"citaat\">")
                 .s(&c.html)

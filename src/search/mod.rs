@@ -28,11 +28,10 @@ mod synonyms;
 
 use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
-
-use rustc_hash::{FxHashMap, FxHashSet};
 use std::hash::BuildHasher;
 
 use rayon::prelude::*;
+use rustc_hash::{FxHashMap, FxHashSet};
 use serde::Serialize;
 
 use crate::build::{OutputFile, Sink};
@@ -89,7 +88,8 @@ pub fn build_each(site: &Site<'_>, emit: &Sink<'_>) -> Result<(), Error> {
 /// pages. A build takes them out once the pages are rendered
 /// (`Site::take_texts`): each is read once, its fragment handed to `emit`,
 /// and then dropped, so the texts of the whole site (0.7 GB at 100,000
-/// pages) are not in memory next to the index being built.
+/// pages, about half that packed) are not in memory next to the index
+/// being built.
 pub fn build_each_from(
     site: &Site<'_>,
     texts: Option<Vec<Packed>>,
