@@ -61,7 +61,18 @@ pub struct Parsed {
     pages: Vec<Arc<Page>>,
     assets: Vec<OutputFile>,
     diagnostics: Vec<Diagnostic>,
+    /// Pages `pack_beyond` has seen: `pages[..seen]`.
+    seen: usize,
+    /// Body bytes those pages hold plain.
+    plain: usize,
 }
+
+/// Body bytes (HTML and text) a command-line build holds plain before it
+/// packs the rest (see `pack`). Of a 10,000-page site's 155 MiB of bodies,
+/// 128 MiB stay plain, which saves a quarter of its CPU (packing every
+/// body took 3.2 s of user time; this takes 2.5 s); a 100,000-page site
+/// packs nine tenths of its 1.5 GiB and stays under 2 GiB.
+pub const PLAIN_BODIES: usize = 128 << 20;
 
 impl Parsed {
     /// Add what parsing another part of the same site gave (a build parses
@@ -71,6 +82,35 @@ impl Parsed {
         self.pages.append(&mut other.pages);
         self.assets.append(&mut other.assets);
         self.diagnostics.append(&mut other.diagnostics);
+    }
+
+    /// Pack the bodies of the pages added since the last call, except
+    /// those that still fit in `budget` bytes held plain by all pages so
+    /// far, in the order the pages came. The order decides only which
+    /// bodies are packed, never what is built.
+    pub fn pack_beyond(&mut self, budget: usize) {
+        let fresh = &mut self.pages[self.seen..];
+        let mut keep = 0;
+        for page in fresh.iter() {
+            let size = page.body.html.held_len() + page.body.text.held_len();
+            if self.plain + size > budget {
+                break;
+            }
+            self.plain += size;
+            keep += 1;
+        }
+        fresh[keep..].par_iter_mut().for_each(|page| {
+            // Parsing made these pages; nothing else holds them yet.
+            if let Some(page) = Arc::get_mut(page) {
+                page.body.html.pack();
+                page.body.text.pack();
+            }
+        });
+        // Once one page is over budget, the rest are packed too.
+        if keep < fresh.len() {
+            self.plain = budget;
+        }
+        self.seen = self.pages.len();
     }
 
     /// Add diagnostics found outside parsing (loading).
@@ -114,7 +154,11 @@ pub fn build(
         options,
     };
     let (files, diagnostics) = collect(|sink| {
-        run(&inputs, parse(&inputs, sources.clone()), sink, true).unwrap_or_default()
+        // Every body packed, as most are in a large build: the builds of
+        // the tests go through packing.
+        let mut parsed = parse(&inputs, sources.clone());
+        parsed.pack_beyond(0);
+        run(&inputs, parsed, sink, true).unwrap_or_default()
     });
     Build { files, diagnostics }
 }
@@ -296,6 +340,7 @@ pub fn parse(inputs: &Inputs<'_>, sources: Sources) -> Parsed {
         pages,
         assets,
         diagnostics: diags,
+        ..Parsed::default()
     }
 }
 

@@ -224,6 +224,7 @@ fn pipeline(
             ..Sources::default()
         };
         parsed.append(build::parse(&inputs, batch));
+        parsed.pack_beyond(build::PLAIN_BODIES);
     })?;
     parsed.add_diagnostics(load_diags);
     let diags = match job {

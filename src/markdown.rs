@@ -158,13 +158,12 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
         body.html = body.html.replace('\0', "\u{FFFD}");
         body.text = body.text.replace('\0', "\u{FFFD}");
     }
-    // A parsed site keeps every body until it is rendered and indexed, so
-    // bodies wait packed (see `pack`).
+    // Held plain for now; a large build packs most of them (see `pack`).
     Body {
-        html: Packed::new(&body.html),
+        html: Packed::new(body.html),
         links: body.links,
         headings: body.headings,
-        text: Packed::new(&body.text),
+        text: Packed::new(body.text),
     }
 }
 

@@ -108,7 +108,6 @@ pub fn build_each_from(
         .enumerate()
         .map(|(id, (owned, page))| {
             let text = owned.as_ref().unwrap_or(&page.body.text).unpack();
-            drop(owned);
             emit(fragment(site, id, page, &text))?;
             Ok(DocWords::read(page, &text, keep_sequences))
         })

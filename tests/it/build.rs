@@ -198,6 +198,45 @@ fn pages_written_without_tera_equal_the_templates_output() {
     }
 }
 
+/// A command-line build holds small sites' page bodies plain; the
+/// in-memory build packs every one (see `pack`). Both must give the same
+/// site, byte for byte: the bundled knowledge base built both ways.
+#[test]
+fn packed_and_plain_bodies_build_the_same_site() {
+    let dir = bundled_site_dir();
+    let root = dir.path();
+    let o = vakwerk(&["build", "--output", "plain"], root);
+    assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
+    let mut plain = tree(&root.join("plain"));
+    plain.retain(|(path, _)| path != vakwerk::fs::MARKER);
+    let config = vakwerk::fs::load_config(root).expect("config");
+    let sources = vakwerk::fs::load_sources(root, &config).expect("sources");
+    let renderer = vakwerk::render::Renderer::new(
+        &vakwerk::theme::Theme::load(&sources.theme),
+        &config.language,
+    )
+    .expect("theme");
+    let packed = vakwerk::build(
+        &config,
+        &sources,
+        &renderer,
+        &vakwerk::highlight::Highlighter::new(),
+        &BuildOptions::default(),
+    );
+    assert!(packed.diagnostics.is_empty(), "{:?}", packed.diagnostics);
+    let packed: Vec<(String, Vec<u8>)> = packed
+        .files
+        .into_iter()
+        .map(|f| (f.path, f.bytes))
+        .collect();
+    assert!(plain.len() > 300, "{} files", plain.len());
+    assert_eq!(plain.len(), packed.len(), "file count");
+    for ((path, a), (other, b)) in plain.iter().zip(&packed) {
+        assert_eq!(path, other);
+        assert!(a == b, "{path} differs\n{}", first_difference(a, b));
+    }
+}
+
 /// Where two outputs part, with some context, for a readable failure.
 fn first_difference(a: &[u8], b: &[u8]) -> String {
     let at = a
