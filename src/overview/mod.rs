@@ -75,11 +75,17 @@ impl Link {
 
     fn with_anchor(site: &Site<'_>, id: PageId, anchor: Option<&str>) -> Link {
         let p = &site.pages[id];
-        let hash = anchor.map_or_else(String::new, |a| format!("#{a}"));
+        let (mut url, mut permalink) = (url(site, &p.path), permalink(site, &p.path));
+        if let Some(a) = anchor {
+            for u in [&mut url, &mut permalink] {
+                u.push('#');
+                u.push_str(a);
+            }
+        }
         Link {
             title: p.title.clone(),
-            url: format!("{}{hash}", url(site, &p.path)),
-            permalink: format!("{}{hash}", permalink(site, &p.path)),
+            url,
+            permalink,
             kind_label: kind_label(site, p),
             summary: p.summary.clone(),
         }
