@@ -142,16 +142,23 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
         Some(_) => s.get(i..).and_then(|r| r.chars().next()),
         None => None,
     };
+    // The length of the character at `i` and whether it is a word
+    // character; ASCII, nearly all of folded text, is decided by its byte.
+    let step = |i: usize| match bytes.get(i) {
+        Some(&b) if b.is_ascii() => Some((1, b.is_ascii_alphanumeric())),
+        Some(_) => at(i).map(|c| (c.len_utf8(), is_word_char(c))),
+        None => None,
+    };
     let mut chain: Vec<&str> = Vec::new();
     let mut i = 0;
-    while let Some(c) = at(i) {
-        if !is_word_char(c) {
-            i += c.len_utf8();
+    while let Some((len, word_char)) = step(i) {
+        if !word_char {
+            i += len;
             continue;
         }
         let start = i;
-        while let Some(c) = at(i).filter(|&c| is_word_char(c)) {
-            i += c.len_utf8();
+        while let Some((len, true)) = step(i) {
+            i += len;
         }
         let word = &s[start..i];
         // `thema's`, `SDG's`: the apostrophe-s is a plural or possessive
