@@ -213,11 +213,7 @@ pub fn check(inputs: &Inputs<'_>, parsed: Parsed) -> Vec<Diagnostic> {
             .search_page(&site, &mut diags)
             .map(|f| f.path),
     );
-    paths.extend(
-        feeds::all(&site, inputs.renderer.string("redirect_title"))
-            .into_iter()
-            .map(|f| f.path),
-    );
+    paths.extend(feeds::all(&site, inputs.renderer.string("redirect_title")).map(|f| f.path));
     paths.extend(inputs.renderer.static_files().into_iter().map(|f| f.path));
     paths.extend(parsed.assets.into_iter().map(|f| f.path));
     paths.sort();
