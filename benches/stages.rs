@@ -9,15 +9,13 @@
 #![allow(clippy::print_stdout, clippy::unwrap_used, clippy::expect_used)]
 
 use std::path::Path;
-use std::sync::Arc;
 use std::time::Instant;
 
-use rayon::prelude::*;
 use vakwerk::highlight::Highlighter;
 use vakwerk::render::Renderer;
 use vakwerk::site::Site;
 use vakwerk::theme::Theme;
-use vakwerk::{fs, page, search};
+use vakwerk::{BuildOptions, build, fs, search};
 
 /// The allocator the `vakwerk` binary uses (`src/main.rs`), so the stages
 /// are timed as a build runs them.
@@ -40,12 +38,17 @@ fn main() {
     let renderer = Renderer::new(&Theme::load(&sources.theme), &config.language).expect("theme");
     let highlighter = Highlighter::new();
     lap.print("theme");
-    let pages: Vec<_> = sources
-        .content
-        .par_iter()
-        .filter(|f| f.path.ends_with(".md"))
-        .filter_map(|f| page::parse(f, &config, &highlighter).0.map(Arc::new))
-        .collect();
+    // Parsed as a command-line build parses: the bodies beyond its
+    // budget packed.
+    let inputs = build::Inputs {
+        config: &config,
+        renderer: &renderer,
+        highlighter: &highlighter,
+        options: &BuildOptions::default(),
+    };
+    let mut parsed = build::parse(&inputs, sources);
+    parsed.pack_beyond(build::PLAIN_BODIES);
+    let pages = parsed.into_pages();
     lap.print("parse");
     let html: usize = pages.iter().map(|p| p.body.html.len()).sum();
     let text: usize = pages.iter().map(|p| p.body.text.len()).sum();

@@ -113,6 +113,12 @@ impl Parsed {
         self.seen = self.pages.len();
     }
 
+    /// The pages, without the rest (for harnesses that time the stages
+    /// one by one).
+    pub fn into_pages(self) -> Vec<Arc<Page>> {
+        self.pages
+    }
+
     /// Add diagnostics found outside parsing (loading).
     pub fn add_diagnostics(&mut self, mut diags: Vec<Diagnostic>) {
         self.diagnostics.append(&mut diags);
