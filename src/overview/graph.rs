@@ -18,7 +18,7 @@ use serde::Serialize;
 use super::{Strings, kind_index, s};
 use crate::markdown::escape_html;
 use crate::page::Role;
-use crate::render::{natural_cmp, url};
+use crate::render::url;
 use crate::site::{PageId, Site};
 
 /// Most neighbours drawn per side; the rest are counted in a "+N" row.
@@ -68,7 +68,12 @@ struct Node {
 
 /// The neighbourhood of page `id`, or `None` for pages without neighbours
 /// and for the home and section pages (which neighbour everything).
-pub fn neighbourhood(site: &Site<'_>, id: PageId, strings: &Strings) -> Option<Neighbourhood> {
+pub fn neighbourhood(
+    site: &Site<'_>,
+    index: &super::Index,
+    id: PageId,
+    strings: &Strings,
+) -> Option<Neighbourhood> {
     if site.pages[id].role != Role::Page {
         return None;
     }
@@ -84,8 +89,8 @@ pub fn neighbourhood(site: &Site<'_>, id: PageId, strings: &Strings) -> Option<N
     }
     // Only the first nodes of a side are drawn, so only they are put in
     // order: a niveau page has thousands of incoming pages.
-    let left = nodes(site, &first_in_order(site, &incoming));
-    let right = nodes(site, &first_in_order(site, &outgoing));
+    let left = nodes(site, &first_in_order(site, index, &incoming));
+    let right = nodes(site, &first_in_order(site, index, &outgoing));
     let legend = legend(site, &incoming, &outgoing);
     let title = &site.pages[id].title;
     let summary = s(strings, "graph_summary")
@@ -124,19 +129,18 @@ fn distinct(mut ids: Vec<PageId>) -> Vec<PageId> {
 
 /// The first `MAX_PER_SIDE` of `ids` (distinct) by kind (schema order),
 /// then title, then id: what the side shows, without ordering the rest.
-fn first_in_order(site: &Site<'_>, ids: &[PageId]) -> Vec<PageId> {
-    let mut keyed: Vec<(usize, PageId)> = ids.iter().map(|&p| (kind_index(site, p), p)).collect();
-    let order = |a: &(usize, PageId), b: &(usize, PageId)| {
-        a.0.cmp(&b.0)
-            .then_with(|| natural_cmp(&site.pages[a.1].title, &site.pages[b.1].title))
-            .then_with(|| a.1.cmp(&b.1))
-    };
+fn first_in_order(site: &Site<'_>, index: &super::Index, ids: &[PageId]) -> Vec<PageId> {
+    // Natural title order by place, not by comparing titles.
+    let mut keyed: Vec<(usize, u32, PageId)> = ids
+        .iter()
+        .map(|&p| (kind_index(site, p), index.title_place(p), p))
+        .collect();
     if keyed.len() > MAX_PER_SIDE {
-        keyed.select_nth_unstable_by(MAX_PER_SIDE, order);
+        keyed.select_nth_unstable(MAX_PER_SIDE);
         keyed.truncate(MAX_PER_SIDE);
     }
-    keyed.sort_by(order);
-    keyed.into_iter().map(|(_, p)| p).collect()
+    keyed.sort_unstable();
+    keyed.into_iter().map(|(_, _, p)| p).collect()
 }
 
 fn colour_class(site: &Site<'_>, id: PageId) -> String {

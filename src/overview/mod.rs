@@ -153,6 +153,13 @@ pub struct Index {
 }
 
 impl Index {
+    /// Page `id`'s place when pages are sorted by title with
+    /// [`natural_cmp`](crate::render::natural_cmp); equal titles share a
+    /// place. Sorting by it orders exactly as comparing the titles does.
+    pub fn title_place(&self, id: PageId) -> u32 {
+        self.related.title_place(id)
+    }
+
     /// Compute the indexes for `site`, reusing what `previous` (the
     /// indexes of an earlier version of the site) still has right.
     pub fn new(site: &Site<'_>, previous: Option<&Index>) -> Index {

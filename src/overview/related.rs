@@ -56,6 +56,11 @@ pub(super) struct Index {
     /// ranking then compares integers instead of titles, which on a
     /// 10,000-page site is the difference between seconds and minutes.
     title_rank: Vec<usize>,
+    /// Each page's place in the order of [`natural_cmp`] on titles alone,
+    /// equal titles sharing a place: listings that sort by title (then
+    /// something else) compare these instead of the strings. A niveau
+    /// page's thousands of backlinks are sorted this way.
+    title_place: Vec<u32>,
     /// The (title, path) pairs `title_rank` was computed from, so the next
     /// site can reuse it when none changed (`serve`, after most edits).
     ranked_by: Vec<(String, String)>,
@@ -288,6 +293,11 @@ impl Groups {
 }
 
 impl Index {
+    /// Page `id`'s place in natural title order (see `title_place`).
+    pub(super) fn title_place(&self, id: PageId) -> u32 {
+        self.title_place.get(id).copied().unwrap_or(u32::MAX)
+    }
+
     pub(super) fn new(site: &Site<'_>, previous: Option<&Index>) -> Index {
         Index::with_broad_at(site, previous, BROAD)
     }
@@ -346,6 +356,7 @@ impl Index {
         });
         if let Some(prev) = unchanged {
             ix.title_rank.clone_from(&prev.title_rank);
+            ix.title_place.clone_from(&prev.title_place);
             ix.ranked_by.clone_from(&prev.ranked_by);
         } else {
             ix.rank_titles(site);
@@ -366,6 +377,19 @@ impl Index {
         self.title_rank = vec![0; order.len()];
         for (rank, id) in order.into_iter().enumerate() {
             self.title_rank[id] = rank;
+        }
+        // `natural_cmp` is equal only for equal titles (it falls back on
+        // the bytes), so equal neighbours in its order are equal titles.
+        let title = |id: PageId| site.pages[id].title.as_str();
+        let mut by_title: Vec<PageId> = (0..site.pages.len()).collect();
+        by_title.par_sort_by(|&a, &b| natural_cmp(title(a), title(b)));
+        self.title_place = vec![0; by_title.len()];
+        let mut place = 0;
+        for (i, &id) in by_title.iter().enumerate() {
+            if i > 0 && title(by_title[i - 1]) != title(id) {
+                place = u32::try_from(i).unwrap_or(u32::MAX);
+            }
+            self.title_place[id] = place;
         }
         self.ranked_by = site
             .pages
@@ -869,6 +893,62 @@ kinds:
             .collect();
         assert!(errors.is_empty(), "{:?}", errors.first());
         site
+    }
+
+    /// Sorting by `title_place` orders exactly as `natural_cmp` on the
+    /// titles: for every pair of pages, numbered, cased, accented and
+    /// repeated titles included.
+    #[test]
+    fn title_places_follow_natural_order() {
+        let config = Config::parse(SITE).unwrap();
+        let titles = [
+            "SDG 2",
+            "SDG 10",
+            "sdg 2",
+            "SDG 02",
+            "a02b",
+            "a2a",
+            "a2",
+            "A2",
+            "Één",
+            "een",
+            "ΣΑΣ",
+            "σας",
+            "Bron 9",
+            "Bron 10",
+            "Bron 9",
+            "10",
+            "9",
+            "",
+            "Z",
+            "x99999999999999999999999",
+            "x100000000000000000000000",
+        ];
+        let files: Vec<SourceFile> = titles
+            .iter()
+            .enumerate()
+            .map(|(i, t)| SourceFile {
+                path: format!("content/bronnen/b{i}.md"),
+                bytes: format!("---\ntitle: \"{t}\"\n---\n").into_bytes(),
+            })
+            .collect();
+        let highlighter = Highlighter::new();
+        let pages = files
+            .iter()
+            .filter_map(|f| crate::page::parse(f, &config, &highlighter).0.map(Arc::new))
+            .collect();
+        let (site, _) = Site::assemble(&config, pages);
+        let ix = Index::new(&site, None);
+        for a in 0..site.pages.len() {
+            for b in 0..site.pages.len() {
+                let (ta, tb) = (&site.pages[a].title, &site.pages[b].title);
+                assert_eq!(
+                    ix.title_place(a).cmp(&ix.title_place(b)),
+                    natural_cmp(ta, tb),
+                    "{ta:?} against {tb:?}"
+                );
+            }
+        }
     }
 
     /// Ranking through groups gives exactly what tallying every candidate

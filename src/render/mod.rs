@@ -657,14 +657,14 @@ impl PageView {
                 })
                 .collect(),
             fields: field_views(site, id),
-            backlinks: backlink_groups(site, id, strings),
+            backlinks: backlink_groups(site, index, id, strings),
             jsonld: json_ld(site, page),
             source: page.source.clone(),
             updated_text: updated
                 .as_deref()
                 .map_or_else(String::new, |d| overview::human_date(d, strings)),
             related: overview::related(site, index, id),
-            graph: overview::neighbourhood(site, id, strings),
+            graph: overview::neighbourhood(site, index, id, strings),
             citation: Some(overview::citation(site, id, strings)),
             leerlijn,
         }
@@ -791,10 +791,13 @@ fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
 /// order, fields in schema order, body links last.
 fn backlink_groups(
     site: &Site<'_>,
+    index: &overview::Index,
     id: PageId,
     strings: &BTreeMap<String, String>,
 ) -> Vec<BacklinkGroup> {
-    let mut groups: BTreeMap<(usize, usize), BacklinkGroup> = BTreeMap::new();
+    // The sources per (kind, field) first; labels are then made once per
+    // group, not once per backlink (a niveau page has thousands).
+    let mut sources: BTreeMap<(usize, usize), (&str, Vec<PageId>)> = BTreeMap::new();
     for (source, field) in &site.incoming[id] {
         let src = &site.pages[*source];
         let kind_idx = src
@@ -802,26 +805,42 @@ fn backlink_groups(
             .as_deref()
             .and_then(|k| site.config.kinds.iter().position(|x| x.name == k))
             .unwrap_or(usize::MAX);
-        let kind = kind_of(site, src);
-        let (field_idx, field_label) = if &**field == BODY_FIELD {
-            (
-                usize::MAX,
+        let field_idx = if &**field == BODY_FIELD {
+            usize::MAX
+        } else {
+            kind_of(site, src)
+                .and_then(|k| k.fields.iter().position(|f| *f.name == **field))
+                .unwrap_or(usize::MAX - 1)
+        };
+        sources
+            .entry((kind_idx, field_idx))
+            .or_insert_with(|| (field, Vec::new()))
+            .1
+            .push(*source);
+    }
+    sources
+        .into_values()
+        .map(|(field, mut ids)| {
+            let src = &site.pages[ids[0]];
+            let kind = kind_of(site, src);
+            let field_label = if field == BODY_FIELD {
                 strings
                     .get("backlinks_body")
                     .cloned()
-                    .unwrap_or_else(|| "tekst".into()),
-            )
-        } else {
-            let f = kind.and_then(|k| k.fields.iter().position(|f| *f.name == **field));
-            (
-                f.unwrap_or(usize::MAX - 1),
-                kind.and_then(|k| f.map(|i| k.fields[i].label.clone()))
-                    .unwrap_or_else(|| field.to_string()),
-            )
-        };
-        let group = groups
-            .entry((kind_idx, field_idx))
-            .or_insert_with(|| BacklinkGroup {
+                    .unwrap_or_else(|| "tekst".into())
+            } else {
+                kind.and_then(|k| k.fields.iter().find(|f| *f.name == *field))
+                    .map_or_else(|| field.to_string(), |f| f.label.clone())
+            };
+            // Natural title order, then URL (the same order as the path):
+            // by each page's place, not by comparing titles.
+            ids.sort_by(|&a, &b| {
+                index
+                    .title_place(a)
+                    .cmp(&index.title_place(b))
+                    .then_with(|| site.pages[a].path.cmp(&site.pages[b].path))
+            });
+            BacklinkGroup {
                 kind: src.kind.clone().unwrap_or_default(),
                 kind_label: kind.map_or_else(
                     || {
@@ -834,16 +853,10 @@ fn backlink_groups(
                 ),
                 field: field.to_string(),
                 field_label,
-                pages: Vec::new(),
-            });
-        group.pages.push(PageLink::new(site, *source));
-    }
-    let mut out: Vec<BacklinkGroup> = groups.into_values().collect();
-    for g in &mut out {
-        g.pages
-            .sort_by(|a, b| natural_cmp(&a.title, &b.title).then_with(|| a.url.cmp(&b.url)));
-    }
-    out
+                pages: ids.iter().map(|&q| PageLink::new(site, q)).collect(),
+            }
+        })
+        .collect()
 }
 
 fn json_ld(site: &Site<'_>, page: &Page) -> String {
