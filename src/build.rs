@@ -89,27 +89,8 @@ impl Parsed {
     /// far, in the order the pages came. The order decides only which
     /// bodies are packed, never what is built.
     pub fn pack_beyond(&mut self, budget: usize) {
-        let fresh = &mut self.pages[self.seen..];
-        let mut keep = 0;
-        for page in fresh.iter() {
-            let size = page.body.html.held_len() + page.body.text.held_len();
-            if self.plain + size > budget {
-                break;
-            }
-            self.plain += size;
-            keep += 1;
-        }
-        fresh[keep..].par_iter_mut().for_each(|page| {
-            // Parsing made these pages; nothing else holds them yet.
-            if let Some(page) = Arc::get_mut(page) {
-                page.body.html.pack();
-                page.body.text.pack();
-            }
-        });
-        // Once one page is over budget, the rest are packed too.
-        if keep < fresh.len() {
-            self.plain = budget;
-        }
+        let fresh = self.pages[self.seen..].iter_mut().collect();
+        pack_beyond(fresh, &mut self.plain, budget);
         self.seen = self.pages.len();
     }
 
@@ -296,6 +277,30 @@ fn site_files_each(
         emit(f)?;
     }
     crate::search::build_each_from(site, texts, emit)
+}
+
+/// Pack the bodies of `pages` (freshly parsed: nothing else holds them)
+/// beyond `budget` bytes held plain, `plain` counting what earlier pages
+/// hold; once one page is over budget, the rest are packed too.
+pub(crate) fn pack_beyond(mut pages: Vec<&mut Arc<Page>>, plain: &mut usize, budget: usize) {
+    let mut keep = 0;
+    for page in &pages {
+        let size = page.body.html.held_len() + page.body.text.held_len();
+        if *plain + size > budget {
+            break;
+        }
+        *plain += size;
+        keep += 1;
+    }
+    if keep < pages.len() {
+        *plain = budget;
+    }
+    pages[keep..].par_iter_mut().for_each(|page| {
+        if let Some(page) = Arc::get_mut(page) {
+            page.body.html.pack();
+            page.body.text.pack();
+        }
+    });
 }
 
 /// Where a non-Markdown file of `content/` goes in the output.

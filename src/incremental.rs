@@ -533,7 +533,7 @@ impl Incremental {
             }
         };
         self.stats.parsed = todo.len();
-        let fresh: Vec<(String, ParsedFile)> = todo
+        let mut fresh: Vec<(String, ParsedFile)> = todo
             .par_iter()
             .map(|f| {
                 let (page, diags) = page::parse(f, inputs.config, inputs.highlighter);
@@ -545,6 +545,16 @@ impl Incremental {
                 (f.path.clone(), entry)
             })
             .collect();
+        // Parsed whole, the site keeps its bodies as a build does: plain up
+        // to the budget, packed beyond it. Pages parsed after an edit are
+        // few and stay plain.
+        if hint.is_none() {
+            let pages = fresh
+                .iter_mut()
+                .filter_map(|(_, f)| f.page.as_mut())
+                .collect();
+            build::pack_beyond(pages, &mut 0, build::PLAIN_BODIES);
+        }
         self.parsed.extend(fresh);
         let mut pages = Vec::with_capacity(markdown.len());
         let mut diags = Vec::new();
