@@ -238,7 +238,7 @@ impl Renderer {
                 let tiles = (kind == overview::SDG_KIND).then(|| overview::sdg_tiles(site));
                 (
                     self.pick(&format!("section-{kind}.html"), "section.html"),
-                    Extra::Section(SectionView::new(site, kind), tiles),
+                    Extra::Section(SectionView::new(site, &globals.index, kind), tiles),
                 )
             }
             Role::Page => (
@@ -962,13 +962,21 @@ struct Group {
 }
 
 impl SectionView {
-    fn new(site: &Site<'_>, kind_name: &str) -> Self {
+    fn new(site: &Site<'_>, index: &overview::Index, kind_name: &str) -> Self {
         let mut ids: Vec<PageId> = (0..site.pages.len())
             .filter(|&i| {
                 site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind_name)
             })
             .collect();
-        sort_pages(site, &mut ids);
+        // As `sort_pages`, with titles compared by their place (a section
+        // of a large site lists thousands).
+        ids.sort_by(|&a, &b| {
+            let (pa, pb) = (&site.pages[a], &site.pages[b]);
+            pa.weight
+                .cmp(&pb.weight)
+                .then_with(|| index.title_place(a).cmp(&index.title_place(b)))
+                .then_with(|| pa.path.cmp(&pb.path))
+        });
         let pages = ids.iter().map(|&i| PageLink::new(site, i)).collect();
         let groupings = site
             .config
