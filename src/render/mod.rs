@@ -968,14 +968,10 @@ impl SectionView {
                 site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind_name)
             })
             .collect();
-        // As `sort_pages`, with titles compared by their place (a section
-        // of a large site lists thousands).
-        ids.sort_by(|&a, &b| {
-            let (pa, pb) = (&site.pages[a], &site.pages[b]);
-            pa.weight
-                .cmp(&pb.weight)
-                .then_with(|| index.title_place(a).cmp(&index.title_place(b)))
-                .then_with(|| pa.path.cmp(&pb.path))
+        // Titles compared by their place: a section of a large site lists
+        // thousands of pages.
+        sort_pages_by(site, &mut ids, |a, b| {
+            index.title_place(a).cmp(&index.title_place(b))
         });
         let pages = ids.iter().map(|&i| PageLink::new(site, i)).collect();
         let groupings = site
@@ -988,11 +984,23 @@ impl SectionView {
 
 /// Sort by weight, then title in natural order (`SDG 2` before `SDG 10`).
 pub(crate) fn sort_pages(site: &Site<'_>, ids: &mut [PageId]) {
+    sort_pages_by(site, ids, |a, b| {
+        natural_cmp(&site.pages[a].title, &site.pages[b].title)
+    });
+}
+
+/// [`sort_pages`] with the title order given by `titles`, which must order
+/// as `natural_cmp` on the titles does.
+fn sort_pages_by(
+    site: &Site<'_>,
+    ids: &mut [PageId],
+    titles: impl Fn(PageId, PageId) -> std::cmp::Ordering,
+) {
     ids.sort_by(|&a, &b| {
         let (pa, pb) = (&site.pages[a], &site.pages[b]);
         pa.weight
             .cmp(&pb.weight)
-            .then_with(|| natural_cmp(&pa.title, &pb.title))
+            .then_with(|| titles(a, b))
             .then_with(|| pa.path.cmp(&pb.path))
     });
 }

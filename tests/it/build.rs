@@ -4,7 +4,8 @@
 use vakwerk::BuildOptions;
 
 use crate::support::{
-    build, build_with, bundled_site_dir, code, fixture_dir, main_of, output, tree, vakwerk,
+    build, build_sources, build_with, bundled_site_dir, code, fixture_dir, main_of, output, tree,
+    vakwerk,
 };
 
 const PAGE: &str = r#"//- content/niveaus/meso.md
@@ -211,18 +212,7 @@ fn packed_and_plain_bodies_build_the_same_site() {
     plain.retain(|(path, _)| path != vakwerk::fs::MARKER);
     let config = vakwerk::fs::load_config(root).expect("config");
     let sources = vakwerk::fs::load_sources(root, &config).expect("sources");
-    let renderer = vakwerk::render::Renderer::new(
-        &vakwerk::theme::Theme::load(&sources.theme),
-        &config.language,
-    )
-    .expect("theme");
-    let packed = vakwerk::build(
-        &config,
-        &sources,
-        &renderer,
-        &vakwerk::highlight::Highlighter::new(),
-        &BuildOptions::default(),
-    );
+    let packed = build_sources(&config, &sources, &BuildOptions::default());
     assert!(packed.diagnostics.is_empty(), "{:?}", packed.diagnostics);
     let packed: Vec<(String, Vec<u8>)> = packed
         .files

@@ -173,15 +173,7 @@ fn invalid_utf8_is_located() {
         "content/methoden/x.md",
         bytes,
     ));
-    let renderer =
-        vakwerk::render::Renderer::new(&vakwerk::theme::Theme::load(&[]), "nl").expect("theme");
-    let b = vakwerk::build(
-        &config,
-        &sources,
-        &renderer,
-        &vakwerk::highlight::Highlighter::new(),
-        &Default::default(),
-    );
+    let b = crate::support::build_sources(&config, &sources, &Default::default());
     let d = b
         .diagnostics
         .iter()

@@ -90,9 +90,14 @@ pub fn build_with(fixture: &str, options: &BuildOptions) -> Build {
         }
     }
     sources.content.sort_by(|a, b| a.path.cmp(&b.path));
+    build_sources(&config, &sources, options)
+}
+
+/// Build loaded sources in memory, with their theme.
+pub fn build_sources(config: &Config, sources: &Sources, options: &BuildOptions) -> Build {
     let renderer =
         Renderer::new(&Theme::load(&sources.theme), &config.language).expect("theme compiles");
-    vakwerk::build(&config, &sources, &renderer, &Highlighter::new(), options)
+    vakwerk::build(config, sources, &renderer, &Highlighter::new(), options)
 }
 
 /// The text of one output file.
