@@ -554,15 +554,23 @@ pub fn escape_html(s: &str) -> String {
 /// [`escape_html`] appended to `out`, for writers that build a page in
 /// one buffer.
 pub fn escape_html_into(out: &mut String, s: &str) {
+    // Most strings (titles, URLs) need no escaping at all: one table
+    // lookup per byte finds that out, and they are copied whole.
+    let Some(first) = s.bytes().position(|b| ESCAPED[usize::from(b)]) else {
+        out.push_str(s);
+        return;
+    };
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate() {
+    for (i, b) in s.bytes().enumerate().skip(first) {
+        if !ESCAPED[usize::from(b)] {
+            continue;
+        }
         let entity = match b {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
             b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+            _ => "&#39;",
         };
         // `i` is at an ASCII byte, so both slices end on char boundaries.
         out.push_str(&s[plain..i]);
@@ -571,6 +579,17 @@ pub fn escape_html_into(out: &mut String, s: &str) {
     }
     out.push_str(&s[plain..]);
 }
+
+/// The bytes [`escape_html_into`] replaces by an entity.
+const ESCAPED: [bool; 256] = {
+    let mut t = [false; 256];
+    t[b'&' as usize] = true;
+    t[b'<' as usize] = true;
+    t[b'>' as usize] = true;
+    t[b'"' as usize] = true;
+    t[b'\'' as usize] = true;
+    t
+};
 
 /// The text of HTML that Vakwerk rendered itself: tags dropped, the
 /// entities [`escape_html`] writes decoded (`&amp;` last, so a literal

@@ -57,6 +57,11 @@ pub fn check(slug: &str) -> Result<(), String> {
 
 /// Fold a path the way case-insensitive, accent-folding file systems see it.
 pub fn fold_path(path: &str) -> String {
+    // Slugs are ASCII, so nearly every output path is: then folding is
+    // lowercasing (deunicode keeps ASCII as it is, and NFC cannot change it).
+    if path.is_ascii() {
+        return path.to_ascii_lowercase();
+    }
     let nfc: String = path.nfc().collect();
     deunicode::deunicode(&nfc).to_lowercase()
 }

@@ -46,13 +46,12 @@ pub struct LineIndex {
 impl LineIndex {
     /// Index the line starts of `text`. `\r\n` counts as one line break.
     pub fn new(text: &str) -> Self {
-        let mut starts = vec![0];
-        starts.extend(
-            text.bytes()
-                .enumerate()
-                .filter(|(_, b)| *b == b'\n')
-                .map(|(i, _)| i + 1),
-        );
+        // Every page is indexed while it is parsed, so this scan runs over
+        // all the Markdown of a build: memchr finds the breaks a word at a
+        // time instead of a byte at a time.
+        let mut starts = Vec::with_capacity(text.len() / 64 + 1);
+        starts.push(0);
+        starts.extend(memchr::memchr_iter(b'\n', text.as_bytes()).map(|i| i + 1));
         LineIndex { starts }
     }
 
