@@ -254,6 +254,9 @@ impl DocWords {
         let mut chars = String::with_capacity(guess * 8);
         let mut ends: Vec<u32> = Vec::with_capacity(guess);
         let mut counts: Vec<[u16; N_FIELDS]> = Vec::with_capacity(guess);
+        // Whether each distinct word is a stop word, decided on first
+        // sight rather than for every occurrence.
+        let mut stop: Vec<bool> = Vec::with_capacity(guess);
         let mut sequences = Vec::with_capacity(N_FIELDS);
         let mut body_len = 0u32;
         for (f, text) in doc_fields(page, text).iter().enumerate() {
@@ -276,6 +279,7 @@ impl DocWords {
                         chars.push_str(w);
                         ends.push(u32::try_from(chars.len()).unwrap_or(u32::MAX));
                         counts.push([0; N_FIELDS]);
+                        stop.push(is_stop_word(w));
                         id
                     }
                 };
@@ -283,7 +287,7 @@ impl DocWords {
                     c[f] = c[f].saturating_add(1);
                 }
                 if !extra {
-                    if f == BODY && !is_stop_word(w) {
+                    if f == BODY && !stop.get(id as usize).copied().unwrap_or(false) {
                         body_len += 1;
                     }
                     if keep_sequences {
@@ -740,9 +744,7 @@ fn fragment(site: &Site<'_>, id: usize, page: &Page, text: &str) -> OutputFile {
             let base = if from == counted.0 { counted.1 } else { 0 };
             let start = if from == counted.0 { from } else { 0 };
             let off = base
-                + text
-                    .get(start..h.text_offset)
-                    .map_or(0, |s| s.encode_utf16().count());
+                + text.get(start..h.text_offset).map_or(0, utf16_len);
             counted = (h.text_offset, off);
             (h.id.as_str(), h.text.as_str(), off)
         })
@@ -755,8 +757,43 @@ fn fragment(site: &Site<'_>, id: usize, page: &Page, text: &str) -> OutputFile {
         h,
         x: text,
     };
+    // Sized for the text plus a little escaping and the other fields, so
+    // the buffer (10 KB a page) is not regrown while it is written.
+    let mut bytes = Vec::with_capacity(text.len() + text.len() / 32 + 1024);
+    if serde_json::to_writer(&mut bytes, &frag).is_err() {
+        bytes.clear();
+    }
     OutputFile {
         path: format!("{DIR}/f/{id}.json"),
-        bytes: serde_json::to_vec(&frag).unwrap_or_default(),
+        bytes,
+    }
+}
+
+/// `s.encode_utf16().count()`, a byte at a time without decoding: every
+/// byte that starts a character is one unit, and a four-byte character
+/// (lead byte `0xF0` and up) is a surrogate pair, one unit more. Runs over
+/// the text of every page.
+fn utf16_len(s: &str) -> usize {
+    s.bytes()
+        .map(|b| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0))
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::utf16_len;
+
+    #[test]
+    fn utf16_len_counts_as_the_browser_does() {
+        for s in [
+            "",
+            "cliënt",
+            "coöperatie – ‘wijk’",
+            "𝔘𝔫𝔦𝔠𝔬𝔡𝔢 😀 and 中文",
+            "ASCII only",
+            "e\u{301}",
+        ] {
+            assert_eq!(utf16_len(s), s.encode_utf16().count(), "{s}");
+        }
     }
 }
