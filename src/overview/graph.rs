@@ -16,9 +16,8 @@ use std::fmt::Write;
 use serde::Serialize;
 
 use super::{Strings, kind_index, s};
-use crate::markdown::escape_html;
+use crate::markdown::{escape_html, escape_html_into};
 use crate::page::Role;
-use crate::render::url;
 use crate::site::{PageId, Site};
 
 /// Most neighbours drawn per side; the rest are counted in a "+N" row.
@@ -191,6 +190,24 @@ fn truncate(title: &str) -> String {
     }
 }
 
+/// `n` in decimal, appended.
+fn push_num(out: &mut String, n: u32) {
+    let mut digits = [0u8; 10];
+    let mut i = digits.len();
+    let mut n = n;
+    loop {
+        i -= 1;
+        digits[i] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    for &d in &digits[i..] {
+        out.push(char::from(d));
+    }
+}
+
 /// Rows a side needs: its nodes, plus one for "+N" when cut.
 fn rows(n: usize) -> usize {
     if n > MAX_PER_SIDE {
@@ -282,19 +299,49 @@ fn side(
         Side::Right => (RIGHT_X, "start", 12),
     };
     let lx = (x as i32 + dx) as u32;
+    // Pushed piece by piece, not `write!`: every page draws up to
+    // 2 × MAX_PER_SIDE nodes, and the formatting machinery was most of
+    // this function's time.
+    let mid = (CX + x) / 2;
     for (i, node) in nodes.iter().take(MAX_PER_SIDE).enumerate() {
         let y = first + i as u32 * ROW;
-        let mid = (CX + x) / 2;
         let p = &site.pages[node.id];
-        let _ = write!(
-            svg,
-            "<path class=\"nb-line\" d=\"M{CX} {cy} C{mid} {cy} {mid} {y} {x} {y}\"/><a href=\"{}\"><title>{}</title><circle class=\"nb-node {}\" cx=\"{x}\" cy=\"{y}\" r=\"7\"/><text class=\"nb-label\" x=\"{lx}\" y=\"{}\" text-anchor=\"{anchor}\">{}</text></a>",
-            escape_html(&url(site, &p.path)),
-            escape_html(&p.title),
-            node.class,
-            y + 5,
-            escape_html(&truncate(&p.title)),
-        );
+        svg.push_str("<path class=\"nb-line\" d=\"M");
+        push_num(svg, CX);
+        svg.push(' ');
+        push_num(svg, cy);
+        svg.push_str(" C");
+        push_num(svg, mid);
+        svg.push(' ');
+        push_num(svg, cy);
+        svg.push(' ');
+        push_num(svg, mid);
+        svg.push(' ');
+        push_num(svg, y);
+        svg.push(' ');
+        push_num(svg, x);
+        svg.push(' ');
+        push_num(svg, y);
+        svg.push_str("\"/><a href=\"");
+        escape_html_into(svg, &site.config.base_path);
+        escape_html_into(svg, &p.path);
+        svg.push_str("\"><title>");
+        escape_html_into(svg, &p.title);
+        svg.push_str("</title><circle class=\"nb-node ");
+        svg.push_str(&node.class);
+        svg.push_str("\" cx=\"");
+        push_num(svg, x);
+        svg.push_str("\" cy=\"");
+        push_num(svg, y);
+        svg.push_str("\" r=\"7\"/><text class=\"nb-label\" x=\"");
+        push_num(svg, lx);
+        svg.push_str("\" y=\"");
+        push_num(svg, y + 5);
+        svg.push_str("\" text-anchor=\"");
+        svg.push_str(anchor);
+        svg.push_str("\">");
+        escape_html_into(svg, &truncate(&p.title));
+        svg.push_str("</text></a>");
     }
     if total > MAX_PER_SIDE {
         let y = first + MAX_PER_SIDE as u32 * ROW;
@@ -305,5 +352,19 @@ fn side(
             y + 5,
             escape_html(&more)
         );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::push_num;
+
+    #[test]
+    fn push_num_writes_decimal() {
+        for n in [0, 7, 10, 99, 1_000, 4_294_967_295] {
+            let mut out = String::from("x");
+            push_num(&mut out, n);
+            assert_eq!(out, format!("x{n}"));
+        }
     }
 }
