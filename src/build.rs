@@ -270,14 +270,19 @@ fn site_files_each(
     texts: Option<Vec<crate::pack::Packed>>,
     emit: &Sink<'_>,
 ) -> Result<(), Error> {
-    for f in feeds::all(site, renderer.string("redirect_title")) {
-        emit(f)?;
-    }
-    // Search: the /zoeken/ page and the sharded index (see `search`).
-    if let Some(f) = renderer.search_page(site, diags) {
-        emit(f)?;
-    }
-    crate::search::build_each_from(site, texts, emit)
+    // The feeds are made on one thread, beside the search index (which
+    // uses every core it gets) instead of before it.
+    let (feeds, search) = rayon::join(
+        || feeds::all(site, renderer.string("redirect_title")).try_for_each(emit),
+        || {
+            // Search: the /zoeken/ page and the sharded index (see `search`).
+            if let Some(f) = renderer.search_page(site, diags) {
+                emit(f)?;
+            }
+            crate::search::build_each_from(site, texts, emit)
+        },
+    );
+    feeds.and(search)
 }
 
 /// Pack the bodies of `pages` (freshly parsed: nothing else holds them)

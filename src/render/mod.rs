@@ -124,22 +124,30 @@ impl Renderer {
     /// `emit` returns.
     pub fn render_each(&self, site: &Site<'_>, emit: &Sink<'_>) -> Result<Vec<Diagnostic>, Error> {
         let globals = Globals::new(site, &self.strings, None);
-        let results: Vec<Result<Option<Diagnostic>, Error>> = (0..site.pages.len())
-            .into_par_iter()
-            .map(|id| match self.render_page(site, &globals, id) {
-                Ok(f) => emit(f).map(|()| None),
-                Err(d) => Ok(Some(d)),
-            })
-            .collect();
+        // The generated pages (a few, some large, each on one thread) are
+        // rendered beside the content pages rather than after them, so no
+        // core waits while one renders the overview.
+        let (results, rest) = rayon::join(
+            || {
+                (0..site.pages.len())
+                    .into_par_iter()
+                    .map(|id| match self.render_page(site, &globals, id) {
+                        Ok(f) => emit(f).map(|()| None),
+                        Err(d) => Ok(Some(d)),
+                    })
+                    .collect::<Vec<Result<Option<Diagnostic>, Error>>>()
+            },
+            || {
+                let (mut files, mut diags) = (Vec::new(), Vec::new());
+                self.rest_with(site, &globals, &mut files, &mut diags);
+                files.into_iter().try_for_each(emit).map(|()| diags)
+            },
+        );
         let mut diags = Vec::new();
         for r in results {
             diags.extend(r?);
         }
-        let mut files = Vec::new();
-        self.rest_with(site, &globals, &mut files, &mut diags);
-        for f in files {
-            emit(f)?;
-        }
+        diags.extend(rest?);
         Ok(diags)
     }
 
