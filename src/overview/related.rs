@@ -101,10 +101,14 @@ struct Groups {
     /// Per group: its pages in title order.
     members: Vec<Vec<PageId>>,
     /// When a site has at most 128 broad targets (17 SDG's and three
-    /// niveaus, typically): per group its signature as a bit set, and the
-    /// bits of the facets. Comparing two groups is then two ANDs and two
-    /// counts; every group is compared with every other once.
-    masks: Option<(Vec<u128>, u128)>,
+    /// niveaus, typically): per group its signature as two bit sets, the
+    /// facets and the other targets. Comparing two groups is then two ANDs
+    /// and two counts; every group is compared with every other once.
+    masks: Option<Vec<(u128, u128)>>,
+    /// Per group: how many members it has (`members[g].len()`, kept apart
+    /// so the comparison of every group with every other reads one
+    /// compact array).
+    sizes: Vec<usize>,
     /// Per group, filled on first use: the best candidates for a page of
     /// that group among all groups' members.
     best: Vec<std::sync::OnceLock<Best>>,
@@ -165,10 +169,12 @@ impl Groups {
                 ts.fold(0u128, |m, t| m | bit.get(t).map_or(0, |&b| 1u128 << b))
             };
             let facets = mask(&mut bit.keys().filter(|&&t| facet_kind[t]));
-            (
-                sigs.iter().map(|sig| mask(&mut sig.iter())).collect(),
-                facets,
-            )
+            sigs.iter()
+                .map(|sig| {
+                    let m = mask(&mut sig.iter());
+                    (m & facets, m & !facets)
+                })
+                .collect()
         });
         // `title_rank` is a permutation: its inverse is the title order.
         let mut order: Vec<PageId> = vec![0; n];
@@ -185,6 +191,7 @@ impl Groups {
             broad,
             facet_kind,
             of,
+            sizes: members.iter().map(Vec::len).collect(),
             best: (0..sigs.len())
                 .map(|_| std::sync::OnceLock::new())
                 .collect(),
@@ -198,12 +205,9 @@ impl Groups {
     /// references).
     fn group_key(&self, g: usize, h: usize) -> (usize, usize) {
         match &self.masks {
-            Some((masks, facets)) => {
-                let both = masks[g] & masks[h];
-                (
-                    (both & facets).count_ones() as usize,
-                    (both & !facets).count_ones() as usize,
-                )
+            Some(masks) => {
+                let ((fg, og), (fh, oh)) = (masks[g], masks[h]);
+                (few_ones(fg & fh), few_ones(og & oh))
             }
             None => self.key(&self.sigs[g], &self.sigs[h]),
         }
@@ -239,10 +243,22 @@ impl Groups {
             // pages.
             let mut class_of: Vec<usize> = Vec::with_capacity(self.sigs.len());
             let mut sizes = vec![0usize; classes];
-            for h in 0..self.sigs.len() {
-                let (f, o) = self.group_key(g, h);
+            let mut count = |h: usize, (f, o): (usize, usize)| {
                 class_of.push(f * width + o);
-                sizes[f * width + o] += self.members[h].len();
+                if let Some(size) = sizes.get_mut(f * width + o) {
+                    *size += self.sizes[h];
+                }
+            };
+            match &self.masks {
+                // The common case, spelled out: this loop runs once per
+                // pair of groups (11 million times at 10,000 pages).
+                Some(masks) => {
+                    let (fg, og) = masks[g];
+                    for (h, &(fh, oh)) in masks.iter().enumerate() {
+                        count(h, (few_ones(fg & fh), few_ones(og & oh)));
+                    }
+                }
+                None => (0..self.sigs.len()).for_each(|h| count(h, self.group_key(g, h))),
             }
             let total: usize = sizes.iter().skip(1).sum();
             let (mut cutoff, mut held) = (classes, 0);
@@ -290,6 +306,20 @@ impl Groups {
             }
         })
     }
+}
+
+/// The number of bits set in `x`, which has few: a page refers to a handful
+/// of broad targets, so two signatures share zero to three. Clearing the
+/// lowest bit until none is left takes that many steps; `count_ones`
+/// without the POPCNT instruction (not in the baseline x86-64 target)
+/// costs about fifty for a `u128`, and this runs for every pair of groups.
+fn few_ones(mut x: u128) -> usize {
+    let mut n = 0;
+    while x != 0 {
+        x &= x - 1;
+        n += 1;
+    }
+    n
 }
 
 impl Index {
@@ -600,12 +630,15 @@ fn finish(
             } else {
                 shared(others, &ix.others[q]).collect()
             };
-            let mut shared: Vec<String> = shared_set
+            // In natural title order, by place (equal places are equal
+            // titles): only the titles named are copied.
+            let mut shared_set = shared_set;
+            shared_set.sort_by_key(|&t| ix.title_place(t));
+            let shared: Vec<String> = shared_set
                 .into_iter()
+                .take(SHARED_NAMED)
                 .map(|t| site.pages[t].title.clone())
                 .collect();
-            shared.sort_by(|a, b| natural_cmp(a, b));
-            shared.truncate(SHARED_NAMED);
             Related {
                 link: Link::new(site, q),
                 shared,
@@ -948,6 +981,13 @@ kinds:
                     "{ta:?} against {tb:?}"
                 );
             }
+        }
+    }
+
+    #[test]
+    fn few_ones_counts_bits() {
+        for x in [0u128, 1, 0b1011, 1 << 127, u128::MAX, (1 << 64) | 3] {
+            assert_eq!(few_ones(x), x.count_ones() as usize);
         }
     }
 
