@@ -311,7 +311,10 @@ impl Renderer {
         view.role = "search";
         view.url = url(site, path);
         view.permalink = permalink(site, path);
-        let mut ctx = Globals::new(site, &self.strings, None).context();
+        // Not `Globals`: the search page needs no related-pages index,
+        // which takes a while to build on a large site.
+        let strings = serde_json::to_value(&self.strings).unwrap_or_default();
+        let mut ctx = context_of(&SiteView::new(site), &strings);
         ctx.insert("page", &view);
         match self.tera.render("search.html", &ctx) {
             Ok(html) => Some(OutputFile {
@@ -470,6 +473,28 @@ impl Globals {
         strings: &BTreeMap<String, String>,
         previous: Option<&Globals>,
     ) -> Self {
+        Globals {
+            site: SiteView::new(site),
+            strings: serde_json::to_value(strings).unwrap_or_default(),
+            index: overview::Index::new(site, previous.map(|p| &p.index)),
+        }
+    }
+
+    fn context(&self) -> Context {
+        context_of(&self.site, &self.strings)
+    }
+}
+
+/// The context every template gets: the site and the UI strings.
+fn context_of(site: &SiteView, strings: &serde_json::Value) -> Context {
+    let mut ctx = Context::new();
+    ctx.insert("site", site);
+    ctx.insert("t", strings);
+    ctx
+}
+
+impl SiteView {
+    fn new(site: &Site<'_>) -> SiteView {
         let c = site.config;
         let sections = c
             .kinds
@@ -483,7 +508,7 @@ impl Globals {
                     })
             })
             .collect();
-        let site_view = SiteView {
+        SiteView {
             title: c.title.clone(),
             description: c.description.clone(),
             base_url: c.base_url.clone(),
@@ -491,19 +516,7 @@ impl Globals {
             language: c.language.clone(),
             sections,
             overview_url: overview_path(site).map_or_else(String::new, |p| url(site, &p)),
-        };
-        Globals {
-            site: site_view,
-            strings: serde_json::to_value(strings).unwrap_or_default(),
-            index: overview::Index::new(site, previous.map(|p| &p.index)),
         }
-    }
-
-    fn context(&self) -> Context {
-        let mut ctx = Context::new();
-        ctx.insert("site", &self.site);
-        ctx.insert("t", &self.strings);
-        ctx
     }
 }
 
