@@ -5,7 +5,7 @@
 //! *slots* (`\0H3\0` for the href of link 3, `\0T3\0` for its title) and the
 //! list of links as written. After link resolution, `fill_slots` splices in
 //! the URLs and titles: a string substitution, not a second parse.
-//! Slots are delimited by U+E000, a private-use character; any U+E000 in
+//! Slots are delimited by U+E03E, a private-use character; any U+E03E in
 //! the source is replaced (by U+FFFD, same byte length, so positions stay
 //! right) before parsing, so slots cannot collide with content. Raw HTML is
 //! reported when dangerous and the whole body is then sanitised.
@@ -23,8 +23,10 @@ use crate::sanitize;
 use crate::slug::slugify;
 use crate::source::{LineIndex, Locator};
 
-/// Marks the start and end of a slot in rendered HTML.
-pub const SLOT: char = '\u{E000}';
+/// Marks the start and end of a slot in rendered HTML. Finding a character
+/// means finding its last UTF-8 byte first, here 0xBE, which Dutch text
+/// hardly has (U+E000 ends in 0x80, the middle byte of every `’` and `–`).
+pub const SLOT: char = '\u{E03E}';
 
 /// A parsed page body.
 #[derive(Clone, Debug, Default)]
@@ -653,12 +655,13 @@ pub fn render_inline(md: &str) -> String {
     }
 }
 
-/// Replace slots: `href(n)` gives the URL of link `n`, `title(n)` its
-/// (already escaped) title.
+/// Replace slots: `href(n, out)` appends the URL of link `n` to `out`,
+/// HTML-escaped, and `title(n, out)` its escaped title. Both write into
+/// the page being built: every link of every page passes through here.
 pub fn fill_slots(
     html: &str,
-    href: impl Fn(usize) -> String,
-    title: impl Fn(usize) -> String,
+    href: impl Fn(usize, &mut String),
+    title: impl Fn(usize, &mut String),
 ) -> String {
     let mut out = String::with_capacity(html.len() + 256);
     let mut rest = html;
@@ -669,11 +672,11 @@ pub fn fill_slots(
             out.push_str(&rest[start..]);
             return out;
         };
-        let slot = &after[..end];
-        let n = slot.get(1..).and_then(|d| d.parse::<usize>().ok());
-        match (slot.as_bytes().first(), n) {
-            (Some(b'H'), Some(n)) => out.push_str(&escape_html(&href(n))),
-            (Some(b'T'), Some(n)) => out.push_str(&title(n)),
+        let inner = &after[..end];
+        let n = inner.get(1..).and_then(|d| d.parse::<usize>().ok());
+        match (inner.as_bytes().first(), n) {
+            (Some(b'H'), Some(n)) => href(n, &mut out),
+            (Some(b'T'), Some(n)) => title(n, &mut out),
             _ => {}
         }
         rest = &after[end + SLOT.len_utf8()..];
@@ -718,7 +721,11 @@ mod tests {
             b.links[2].target,
             LinkTarget::File(Ok("content/c/d.md".into()))
         );
-        let html = fill_slots(&b.html.unpack(), |n| format!("/u{n}/"), |n| format!("T{n}"));
+        let html = fill_slots(
+            &b.html.unpack(),
+            |n, out| out.push_str(&format!("/u{n}/")),
+            |n, out| out.push_str(&format!("T{n}")),
+        );
         assert!(html.contains(r#"<a href="/u0/">T0</a>"#), "{html}");
         assert!(html.contains(r#"<a href="/u1/">tien</a>"#), "{html}");
     }

@@ -181,8 +181,14 @@ fn legend(site: &Site<'_>, incoming: &[PageId], outgoing: &[PageId]) -> Vec<Lege
         .collect()
 }
 
+/// Whether `title` is short enough to be a node's label as it is.
+fn fits_label(title: &str) -> bool {
+    // No more bytes than the limit means no more characters either.
+    title.len() <= MAX_LABEL || title.chars().count() <= MAX_LABEL
+}
+
 fn truncate(title: &str) -> String {
-    if title.chars().count() <= MAX_LABEL {
+    if fits_label(title) {
         title.to_string()
     } else {
         let cut: String = title.chars().take(MAX_LABEL - 1).collect();
@@ -203,9 +209,7 @@ fn push_num(out: &mut String, n: u32) {
             break;
         }
     }
-    for &d in &digits[i..] {
-        out.push(char::from(d));
-    }
+    out.extend(digits[i..].iter().map(|&d| char::from(d)));
 }
 
 /// Rows a side needs: its nodes, plus one for "+N" when cut.
@@ -340,7 +344,12 @@ fn side(
         svg.push_str("\" text-anchor=\"");
         svg.push_str(anchor);
         svg.push_str("\">");
-        escape_html_into(svg, &truncate(&p.title));
+        // Most titles fit: they are escaped as they are, not copied first.
+        if fits_label(&p.title) {
+            escape_html_into(svg, &p.title);
+        } else {
+            escape_html_into(svg, &truncate(&p.title));
+        }
         svg.push_str("</text></a>");
     }
     if total > MAX_PER_SIDE {

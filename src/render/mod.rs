@@ -22,7 +22,7 @@ use crate::config::{FieldType, Kind};
 use crate::diagnostic::{Diagnostic, Loc};
 use crate::error::Error;
 use crate::frontmatter::FieldValue;
-use crate::markdown::{escape_html, fill_slots};
+use crate::markdown::{escape_html, escape_html_into, fill_slots};
 use crate::overview;
 use crate::page::{Page, Role};
 use crate::site::{BODY_FIELD, PageId, Site};
@@ -729,22 +729,25 @@ pub fn fill_links(site: &Site<'_>, id: PageId, html: &str) -> String {
     let links = &site.links[id];
     fill_slots(
         html,
-        |n| match links.get(n).and_then(Option::as_ref) {
+        |n, out| match links.get(n).and_then(Option::as_ref) {
             Some(t) => {
-                let path = &site.pages[t.page].path;
-                match &t.anchor {
-                    Some(a) if t.page == id => ["#", a].concat(),
-                    Some(a) => [site.config.base_path.as_str(), path, "#", a].concat(),
-                    None => url(site, path),
+                // Escaping is per byte, so the parts are escaped one by one
+                // instead of being joined first.
+                if t.page != id || t.anchor.is_none() {
+                    escape_html_into(out, &site.config.base_path);
+                    escape_html_into(out, &site.pages[t.page].path);
+                }
+                if let Some(a) = &t.anchor {
+                    out.push('#');
+                    escape_html_into(out, a);
                 }
             }
-            None => "#".to_string(),
+            None => out.push('#'),
         },
-        |n| {
-            links
-                .get(n)
-                .and_then(Option::as_ref)
-                .map_or_else(String::new, |t| escape_html(&site.pages[t.page].title))
+        |n, out| {
+            if let Some(t) = links.get(n).and_then(Option::as_ref) {
+                escape_html_into(out, &site.pages[t.page].title);
+            }
         },
     )
 }
