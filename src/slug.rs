@@ -8,8 +8,14 @@ use unicode_normalization::UnicodeNormalization;
 
 /// Turn any text into a slug. May return an empty string (for `…`).
 pub fn slugify(text: &str) -> String {
-    let nfc: String = text.nfc().collect();
-    let ascii = deunicode::deunicode(&nfc);
+    // Every heading of every page is slugged; most are ASCII, which NFC
+    // and transliteration leave as they are.
+    let ascii: std::borrow::Cow<'_, str> = if unchanged_by_folding(text) {
+        text.into()
+    } else {
+        let nfc: String = text.nfc().collect();
+        deunicode::deunicode(&nfc).into()
+    };
     let mut out = String::with_capacity(ascii.len());
     let mut dash = false;
     for c in ascii.chars() {
@@ -55,11 +61,17 @@ pub fn check(slug: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// Whether NFC and transliteration leave `text` as it is: ASCII below DEL
+/// (deunicode drops DEL).
+fn unchanged_by_folding(text: &str) -> bool {
+    text.bytes().all(|b| b < 0x7F)
+}
+
 /// Fold a path the way case-insensitive, accent-folding file systems see it.
 pub fn fold_path(path: &str) -> String {
     // Slugs are ASCII, so nearly every output path is: then folding is
-    // lowercasing (deunicode keeps ASCII as it is, and NFC cannot change it).
-    if path.is_ascii() {
+    // lowercasing.
+    if unchanged_by_folding(path) {
         return path.to_ascii_lowercase();
     }
     let nfc: String = path.nfc().collect();
@@ -79,6 +91,26 @@ mod tests {
         );
         assert_eq!(slugify("  SDG 10 "), "sdg-10");
         assert_eq!(slugify("…"), "");
+    }
+
+    #[test]
+    fn ascii_needs_no_transliteration() {
+        // `slugify` and `fold_path` skip NFC and deunicode for ASCII text
+        // below DEL.
+        let ascii: String = (0u8..0x7F).map(char::from).collect();
+        assert!(unchanged_by_folding(&ascii));
+        assert_eq!(deunicode::deunicode(&ascii), ascii);
+        let nfc: String = ascii.nfc().collect();
+        assert_eq!(nfc, ascii);
+        assert!(!unchanged_by_folding("a\u{7f}b"));
+        assert_eq!(
+            slugify("a\u{7f}b"),
+            slugify(&deunicode::deunicode("a\u{7f}b"))
+        );
+        assert_eq!(
+            fold_path("A\u{7f}b"),
+            deunicode::deunicode("A\u{7f}b").to_lowercase()
+        );
     }
 
     #[test]
