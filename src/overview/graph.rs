@@ -52,7 +52,7 @@ pub struct Neighbourhood {
 #[derive(Serialize, Clone, Debug)]
 pub struct LegendItem {
     /// Colour class (`k2`).
-    pub class: String,
+    pub class: &'static str,
     /// The kind's plural label.
     pub label: String,
     /// Neighbours of this kind.
@@ -62,7 +62,7 @@ pub struct LegendItem {
 /// A neighbour as drawn.
 struct Node {
     id: PageId,
-    class: String,
+    class: &'static str,
 }
 
 /// The neighbourhood of page `id`, or `None` for pages without neighbours
@@ -142,10 +142,11 @@ fn first_in_order(site: &Site<'_>, index: &super::Index, ids: &[PageId]) -> Vec<
     keyed.into_iter().map(|(_, _, p)| p).collect()
 }
 
-fn colour_class(site: &Site<'_>, id: PageId) -> String {
+fn colour_class(site: &Site<'_>, id: PageId) -> &'static str {
+    const CLASSES: [&str; PALETTE] = ["k0", "k1", "k2", "k3", "k4", "k5", "k6", "k7", "k8", "k9"];
     match kind_index(site, id) {
-        usize::MAX => "kx".to_string(),
-        i => format!("k{}", i % PALETTE),
+        usize::MAX => "kx",
+        i => CLASSES[i % PALETTE],
     }
 }
 
@@ -332,7 +333,7 @@ fn side(
         svg.push_str("\"><title>");
         escape_html_into(svg, &p.title);
         svg.push_str("</title><circle class=\"nb-node ");
-        svg.push_str(&node.class);
+        svg.push_str(node.class);
         svg.push_str("\" cx=\"");
         push_num(svg, x);
         svg.push_str("\" cy=\"");
