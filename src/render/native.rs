@@ -751,7 +751,7 @@ impl<'a> Native<'a> {
                 .s("</p>\n<ul class=\"legend\">");
             for l in &g.legend {
                 o.s("<li><span class=\"swatch ")
-                    .e(&l.class)
+                    .e(l.class)
                     .s("\"></span>")
                     .e(&l.label)
                     .s(": ")
