@@ -182,18 +182,32 @@ fn legend(site: &Site<'_>, incoming: &[PageId], outgoing: &[PageId]) -> Vec<Lege
         .collect()
 }
 
-/// Whether `title` is short enough to be a node's label as it is.
-fn fits_label(title: &str) -> bool {
+/// A node's label: `title`, or its first `MAX_LABEL - 1` characters and
+/// `…` when it is longer, as a slice of the title plus whether the `…`
+/// follows (labels are escaped straight into the drawing, not copied).
+fn label(title: &str) -> (&str, bool) {
     // No more bytes than the limit means no more characters either.
-    title.len() <= MAX_LABEL || title.chars().count() <= MAX_LABEL
+    if title.len() <= MAX_LABEL {
+        return (title, false);
+    }
+    match title.char_indices().nth(MAX_LABEL) {
+        None => (title, false),
+        Some(_) => {
+            let cut = title
+                .char_indices()
+                .nth(MAX_LABEL - 1)
+                .map_or(title, |(i, _)| &title[..i]);
+            (cut.trim_end(), true)
+        }
+    }
 }
 
 fn truncate(title: &str) -> String {
-    if fits_label(title) {
-        title.to_string()
+    let (cut, more) = label(title);
+    if more {
+        format!("{cut}…")
     } else {
-        let cut: String = title.chars().take(MAX_LABEL - 1).collect();
-        format!("{}…", cut.trim_end())
+        cut.to_string()
     }
 }
 
@@ -345,11 +359,10 @@ fn side(
         svg.push_str("\" text-anchor=\"");
         svg.push_str(anchor);
         svg.push_str("\">");
-        // Most titles fit: they are escaped as they are, not copied first.
-        if fits_label(&p.title) {
-            escape_html_into(svg, &p.title);
-        } else {
-            escape_html_into(svg, &truncate(&p.title));
+        let (cut, more) = label(&p.title);
+        escape_html_into(svg, cut);
+        if more {
+            svg.push('…');
         }
         svg.push_str("</text></a>");
     }
@@ -367,7 +380,35 @@ fn side(
 
 #[cfg(test)]
 mod tests {
-    use super::push_num;
+    use super::{MAX_LABEL, push_num, truncate};
+
+    #[test]
+    fn labels_cut_at_a_character_limit() {
+        let old = |title: &str| {
+            if title.chars().count() <= MAX_LABEL {
+                title.to_string()
+            } else {
+                let cut: String = title.chars().take(MAX_LABEL - 1).collect();
+                format!("{}…", cut.trim_end())
+            }
+        };
+        let exact = "a".repeat(MAX_LABEL);
+        let over = "a".repeat(MAX_LABEL + 1);
+        let accents = "ë".repeat(MAX_LABEL);
+        let accents_over = "ë".repeat(MAX_LABEL + 1);
+        let space_at_cut = format!("{} b{}", "a".repeat(MAX_LABEL - 2), "c".repeat(5));
+        for title in [
+            "",
+            "Kort",
+            &exact,
+            &over,
+            &accents,
+            &accents_over,
+            &space_at_cut,
+        ] {
+            assert_eq!(truncate(title), old(title), "{title}");
+        }
+    }
 
     #[test]
     fn push_num_writes_decimal() {
