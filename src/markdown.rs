@@ -127,11 +127,21 @@ pub fn render_body(md: &str, ctx: &Ctx<'_>, diags: &mut Vec<Diagnostic>) -> Body
     } else {
         md
     };
+    // Sized from the Markdown, so the buffers of every page are not
+    // regrown (and copied) a dozen times each: the HTML is about 1.1 times
+    // the Markdown, the text a little less than it, and a paragraph of
+    // Markdown gives a handful of events. Within twice the final size, so
+    // that boxing the strings later does not copy them again.
+    let body = Draft {
+        html: String::with_capacity(md.len() + md.len() / 4),
+        text: String::with_capacity(md.len()),
+        ..Draft::default()
+    };
     let mut r = BodyRenderer {
         ctx,
         diags,
-        body: Draft::default(),
-        out: Vec::new(),
+        body,
+        out: Vec::with_capacity(md.len() / 32 + 16),
         heading: None,
         code: None,
         skip_label: 0,
