@@ -673,7 +673,8 @@ pub fn fill_slots(
     href: impl Fn(usize, &mut String),
     title: impl Fn(usize, &mut String),
 ) -> String {
-    let mut out = String::with_capacity(html.len() + 256);
+    // Filled slots are longer than the slots (a URL and a title each).
+    let mut out = String::with_capacity(html.len() + html.len() / 4 + 256);
     let mut rest = html;
     while let Some(start) = rest.find(SLOT) {
         out.push_str(&rest[..start]);
