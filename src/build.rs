@@ -236,6 +236,7 @@ fn run(
     site.release_html();
     let texts = site.take_texts();
     site_files_each(&site, renderer, &mut diags, Some(texts), &emit)?;
+    site.free();
     let mut rest = renderer.static_files();
     rest.extend(parsed.assets);
     for f in rest {

@@ -71,11 +71,30 @@ impl<'c> Site<'c> {
     /// (a build, once its pages are rendered). Pages shared with others
     /// (`serve` keeps them for the next rebuild) keep theirs.
     pub fn release_html(&mut self) {
-        for page in &mut self.pages {
+        // Freeing is shared by the cores: 0.9 GB of HTML at 100,000 pages.
+        self.pages.par_iter_mut().for_each(|page| {
             if let Some(page) = Arc::get_mut(page) {
                 page.body.html = Packed::default();
             }
-        }
+        });
+    }
+
+    /// Drop the site with every core freeing pages, rather than one (a
+    /// build, once it is done with the site: at 100,000 pages freeing it
+    /// on one thread took 0.3 s).
+    pub fn free(self) {
+        let Site {
+            pages,
+            links,
+            refs,
+            edges,
+            incoming,
+            ..
+        } = self;
+        rayon::join(
+            || pages.into_par_iter().for_each(drop),
+            || drop((links, refs, edges, incoming)),
+        );
     }
 
     /// Take every page's plain text out of the site, `texts[id]` for page
