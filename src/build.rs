@@ -364,9 +364,15 @@ pub(crate) fn check_output_clashes<'a>(
     paths: impl IntoIterator<Item = &'a str>,
     diags: &mut Vec<Diagnostic>,
 ) {
-    let mut seen: std::collections::HashMap<String, &str> = std::collections::HashMap::new();
-    for path in paths {
-        let folded = crate::slug::fold_path(path);
+    // Folded on both cores: a 100,000-page site has 200,000 outputs.
+    let paths: Vec<&str> = paths.into_iter().collect();
+    let folded: Vec<String> = paths
+        .par_iter()
+        .map(|p| crate::slug::fold_path(p))
+        .collect();
+    let mut seen: std::collections::HashMap<String, &str> =
+        std::collections::HashMap::with_capacity(paths.len());
+    for (folded, path) in folded.into_iter().zip(paths) {
         if let Some(other) = seen.insert(folded, path) {
             diags.push(Diagnostic::error(
                 &format!("content/{path}"),
