@@ -71,7 +71,7 @@ pub struct Parsed {
 /// packs the rest (see `pack`). A 10,000-page site's 155 MiB of bodies all
 /// stay plain, which saves about a tenth of its CPU against packing every
 /// body (at 128 MiB, with 27 MiB packed, it was 8 %); its peak is then
-/// 340–355 MB. A 100,000-page site packs nine tenths of its 1.5 GiB and
+/// 325–355 MB. A 100,000-page site packs nine tenths of its 1.5 GiB and
 /// peaks near 1.8 GiB (1.79 GiB with 128 MiB plain).
 pub const PLAIN_BODIES: usize = 160 << 20;
 

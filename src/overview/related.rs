@@ -103,7 +103,8 @@ struct Groups {
     /// When a site has at most 128 broad targets (17 SDG's and three
     /// niveaus, typically): per group its signature as two bit sets, the
     /// facets and the other targets. Comparing two groups is then two ANDs
-    /// and two counts; every group is compared with every other once.
+    /// and two counts (`group_key`); comparing one with all the others goes
+    /// through `columns`.
     masks: Option<Vec<(u128, u128)>>,
     /// With `masks`: per bit, one byte per group, 1 when the group's
     /// signature has that bit. What a group shares with every other is
