@@ -240,17 +240,12 @@ struct DocWords {
 
 impl DocWords {
     fn read(page: &Page, text: &str, keep_sequences: bool) -> DocWords {
-        // Words are appended to `chars` on first sight and found again by
-        // hash, so reading a page allocates per page, not per word.
-        // Fx hashing: a word is hashed once per occurrence (80 MB of text
-        // on a 10,000-page site), and the ids do not depend on the hash.
-        let hasher = rustc_hash::FxBuildHasher;
+        // Words are appended to `chars` on first sight and found again in
+        // `table`, so reading a page allocates per page, not per word.
         // Sized for the distinct words a page of this length usually has
-        // (about one per 24 bytes of text), so the tables rarely regrow.
+        // (about one per 24 bytes of text), so they rarely regrow.
         let guess = text.len() / 24 + 16;
-        let mut first: HashMap<u64, u32, rustc_hash::FxBuildHasher> =
-            HashMap::with_capacity_and_hasher(guess, hasher);
-        let mut next: Vec<u32> = Vec::with_capacity(guess);
+        let mut table = WordTable::with_capacity(guess);
         let mut chars = String::with_capacity(guess * 8);
         let mut ends: Vec<u32> = Vec::with_capacity(guess);
         let mut counts: Vec<[u16; N_FIELDS]> = Vec::with_capacity(guess);
@@ -262,27 +257,17 @@ impl DocWords {
         for (f, text) in doc_fields(page, text).iter().enumerate() {
             let mut sequence = Vec::new();
             analyzer::each_word(text, |w, extra| {
-                let h = hasher.hash_one(w);
                 let word = |id: u32| {
                     let start = id.checked_sub(1).map_or(0, |p| ends[p as usize]) as usize;
                     chars.get(start..ends[id as usize] as usize)
                 };
-                let mut at = first.get(&h).copied();
-                while let Some(id) = at.filter(|&id| word(id) != Some(w)) {
-                    at = next.get(id as usize).copied().filter(|&n| n != u32::MAX);
+                let (id, new) = table.number(w, |id| word(id) == Some(w));
+                if new {
+                    chars.push_str(w);
+                    ends.push(u32::try_from(chars.len()).unwrap_or(u32::MAX));
+                    counts.push([0; N_FIELDS]);
+                    stop.push(is_stop_word(w));
                 }
-                let id = match at {
-                    Some(id) => id,
-                    None => {
-                        let id = u32::try_from(counts.len()).unwrap_or(u32::MAX);
-                        next.push(first.insert(h, id).unwrap_or(u32::MAX));
-                        chars.push_str(w);
-                        ends.push(u32::try_from(chars.len()).unwrap_or(u32::MAX));
-                        counts.push([0; N_FIELDS]);
-                        stop.push(is_stop_word(w));
-                        id
-                    }
-                };
                 if let Some(c) = counts.get_mut(id as usize) {
                     c[f] = c[f].saturating_add(1);
                 }
@@ -320,6 +305,110 @@ impl DocWords {
             w
         })
     }
+}
+
+/// The distinct words of one page by page-local number, for
+/// `DocWords::read`: an open-addressing table of numbers, probed for every
+/// word of every page (ten million at 10,000 pages).
+///
+/// A word of up to eight bytes is its own key (its bytes, zero-padded;
+/// words hold no zero bytes), so finding it again takes one integer
+/// comparison. Longer words are keyed by hash and confirmed by comparing
+/// their text.
+struct WordTable {
+    /// Per slot, a word number plus one; 0 is an empty slot. The length is
+    /// a power of two, at least twice the number of words.
+    slots: Vec<u32>,
+    /// Per word number, its key and length.
+    keys: Vec<(u64, u32)>,
+}
+
+impl WordTable {
+    fn with_capacity(words: usize) -> WordTable {
+        WordTable {
+            slots: vec![0; (words * 2).next_power_of_two().max(16)],
+            keys: Vec::with_capacity(words),
+        }
+    }
+
+    /// The number of `w`, and whether `w` is new: new words are numbered
+    /// in order of first sight. `is` tells whether a known long word's
+    /// text is `w`.
+    fn number(&mut self, w: &str, is: impl Fn(u32) -> bool) -> (u32, bool) {
+        let len = u32::try_from(w.len()).unwrap_or(u32::MAX);
+        self.number_keyed(word_key(w), len, is)
+    }
+
+    /// [`WordTable::number`] for a word with key `key` and length `len`.
+    fn number_keyed(&mut self, key: u64, len: u32, is: impl Fn(u32) -> bool) -> (u32, bool) {
+        let mask = self.slots.len() - 1;
+        let mut at = slot_of(key, mask);
+        loop {
+            match self.slots.get(at).copied() {
+                Some(0) | None => break,
+                Some(n) => {
+                    let id = n - 1;
+                    if self.keys.get(id as usize) == Some(&(key, len)) && (len <= 8 || is(id)) {
+                        return (id, false);
+                    }
+                }
+            }
+            at = (at + 1) & mask;
+        }
+        let id = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
+        self.keys.push((key, len));
+        if let Some(slot) = self.slots.get_mut(at) {
+            *slot = id + 1;
+        }
+        if self.keys.len() * 2 > self.slots.len() {
+            self.grow();
+        }
+        (id, true)
+    }
+
+    /// Doubles the slots and puts every word back by its key.
+    fn grow(&mut self) {
+        self.slots = vec![0; self.slots.len() * 2];
+        let mask = self.slots.len() - 1;
+        for (id, &(key, _)) in self.keys.iter().enumerate() {
+            let mut at = slot_of(key, mask);
+            while self.slots.get(at).is_some_and(|&n| n != 0) {
+                at = (at + 1) & mask;
+            }
+            if let Some(slot) = self.slots.get_mut(at) {
+                *slot = u32::try_from(id + 1).unwrap_or(u32::MAX);
+            }
+        }
+    }
+}
+
+/// A word's key in `WordTable`: its bytes for up to eight, else its hash.
+fn word_key(w: &str) -> u64 {
+    let b = w.as_bytes();
+    let n = b.len();
+    // The bytes are gathered from overlapping loads (the overlap is the
+    // same bytes twice) rather than copied: a copy of a variable length
+    // is a call to memcpy, which took a fifth of this table's time.
+    let byte = |i: usize| b.get(i).map_or(0, |&x| u64::from(x));
+    let word4 = |i: usize| {
+        b.get(i..i + 4)
+            .and_then(|s| <[u8; 4]>::try_from(s).ok())
+            .map_or(0, |s| u64::from(u32::from_le_bytes(s)))
+    };
+    match n {
+        0 => 0,
+        1..=3 => byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1)),
+        4..=8 => word4(0) | word4(n - 4) << (8 * (n - 4)),
+        // Fx hashing: a word is hashed once per occurrence, and the
+        // numbers do not depend on the hash.
+        _ => rustc_hash::FxBuildHasher.hash_one(b),
+    }
+}
+
+/// The first slot to probe for `key`: its multiplicative hash's top bits
+/// (packed short words differ mostly in their high bytes).
+fn slot_of(key: u64, mask: usize) -> usize {
+    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
 }
 
 /// Whether `text` with its whitespace collapsed starts with `prefix` with
@@ -847,7 +936,63 @@ fn utf16_len(s: &str) -> usize {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use super::{push_json_str, utf16_len};
+    use super::{WordTable, push_json_str, utf16_len, word_key};
+
+    /// Short words are keyed by their own bytes, zero-padded, whatever
+    /// their length and position.
+    #[test]
+    fn short_word_keys_are_their_bytes() {
+        let text = "abcdefghëij";
+        for start in 0..4 {
+            for end in start + 1..=start + 8 {
+                let Some(w) = text.get(start..end) else {
+                    continue;
+                };
+                let mut padded = [0u8; 8];
+                padded[..w.len()].copy_from_slice(w.as_bytes());
+                assert_eq!(word_key(w), u64::from_le_bytes(padded), "{w:?}");
+            }
+        }
+    }
+
+    /// The table numbers words in order of first sight, as a map from
+    /// each word to its first position would: short and long words alike,
+    /// through several doublings, and long words whose hashes collide.
+    #[test]
+    fn word_table_numbers_in_first_sight_order() {
+        let words: Vec<String> = (0..3000)
+            .map(|i| match i % 3 {
+                0 => format!("w{}", i % 700),
+                1 => format!("samenwerking{}", i % 500),
+                _ => "x".repeat(1 + i % 40),
+            })
+            .collect();
+        for force_collisions in [false, true] {
+            let mut table = WordTable::with_capacity(1);
+            let mut texts: Vec<&str> = Vec::new();
+            let mut expect: std::collections::HashMap<&str, u32> = Default::default();
+            for w in &words {
+                let next = expect.len() as u32;
+                let want = *expect.entry(w.as_str()).or_insert(next);
+                if force_collisions && w.len() > 8 {
+                    // Every long word gets the same key and length: only
+                    // comparing the text tells them apart.
+                    let is = |id: u32| texts[id as usize] == w.as_str();
+                    let (id, new) = table.number_keyed(0xdead, 99, is);
+                    assert_eq!((id, new), (want, want == next), "{w}");
+                    if new {
+                        texts.push(w);
+                    }
+                    continue;
+                }
+                let (id, new) = table.number(w, |id| texts[id as usize] == w.as_str());
+                assert_eq!((id, new), (want, want == next), "{w}");
+                if new {
+                    texts.push(w);
+                }
+            }
+        }
+    }
 
     #[test]
     fn json_strings_match_serde_json() {
