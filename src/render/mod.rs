@@ -450,10 +450,10 @@ fn parse_strings(theme: &Theme, lang: &str) -> Result<BTreeMap<String, String>, 
 }
 
 /// What a page's template gets besides the page, by role.
-enum Extra {
+enum Extra<'s> {
     None,
     Home(Vec<SectionCard>),
-    Section(SectionView, Option<Vec<overview::Tile>>),
+    Section(SectionView<'s>, Option<Vec<overview::Tile>>),
 }
 
 /// What every page of one site shares when rendered; see
@@ -554,23 +554,25 @@ struct NavItem {
     kind: String,
 }
 
-/// A link to a page with what a list needs to show.
+/// A link to a page with what a list needs to show. The texts are borrowed
+/// from the site: a hub page lists thousands of backlinks, and copying
+/// each one's summary was 2 % of a build.
 #[derive(Serialize, Clone)]
-struct PageLink {
-    title: String,
+struct PageLink<'s> {
+    title: &'s str,
     url: String,
-    summary: String,
-    kind_label: String,
+    summary: &'s str,
+    kind_label: &'s str,
 }
 
-impl PageLink {
-    fn new(site: &Site<'_>, id: PageId) -> Self {
+impl<'s> PageLink<'s> {
+    fn new(site: &'s Site<'_>, id: PageId) -> Self {
         let p = &site.pages[id];
         PageLink {
-            title: p.title.clone(),
+            title: &p.title,
             url: url(site, &p.path),
-            summary: p.summary.clone(),
-            kind_label: kind_of(site, p).map_or_else(String::new, |k| k.label.clone()),
+            summary: &p.summary,
+            kind_label: kind_of(site, p).map_or("", |k| k.label.as_str()),
         }
     }
 }
@@ -580,7 +582,7 @@ fn kind_of<'c>(site: &Site<'c>, page: &Page) -> Option<&'c Kind> {
 }
 
 #[derive(Serialize)]
-struct FieldView {
+struct FieldView<'s> {
     name: String,
     label: String,
     #[serde(rename = "type")]
@@ -588,16 +590,16 @@ struct FieldView {
     text: String,
     html: String,
     items: Vec<String>,
-    links: Vec<PageLink>,
+    links: Vec<PageLink<'s>>,
 }
 
 #[derive(Serialize)]
-struct BacklinkGroup {
+struct BacklinkGroup<'s> {
     kind: String,
     kind_label: String,
     field: String,
     field_label: String,
-    pages: Vec<PageLink>,
+    pages: Vec<PageLink<'s>>,
 }
 
 #[derive(Serialize)]
@@ -608,7 +610,7 @@ struct HeadingView {
 }
 
 #[derive(Serialize)]
-struct PageView {
+struct PageView<'s> {
     title: String,
     summary: String,
     url: String,
@@ -622,8 +624,8 @@ struct PageView {
     updated: String,
     content: String,
     headings: Vec<HeadingView>,
-    fields: Vec<FieldView>,
-    backlinks: Vec<BacklinkGroup>,
+    fields: Vec<FieldView<'s>>,
+    backlinks: Vec<BacklinkGroup<'s>>,
     jsonld: String,
     source: String,
     updated_text: String,
@@ -633,9 +635,9 @@ struct PageView {
     leerlijn: Option<overview::Leerlijn>,
 }
 
-impl PageView {
+impl<'s> PageView<'s> {
     fn new(
-        site: &Site<'_>,
+        site: &'s Site<'_>,
         id: PageId,
         strings: &BTreeMap<String, String>,
         index: &overview::Index,
@@ -759,7 +761,7 @@ fn overview_path(site: &Site<'_>) -> Option<String> {
     (free && overview::has_overview(site)).then(|| overview::OVERVIEW_PATH.to_string())
 }
 
-fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
+fn field_views<'s>(site: &'s Site<'_>, id: PageId) -> Vec<FieldView<'s>> {
     let page = &site.pages[id];
     let Some(kind) = kind_of(site, page) else {
         return Vec::new();
@@ -813,12 +815,12 @@ fn field_views(site: &Site<'_>, id: PageId) -> Vec<FieldView> {
 
 /// Incoming references grouped by referring kind and field: kinds in schema
 /// order, fields in schema order, body links last.
-fn backlink_groups(
-    site: &Site<'_>,
+fn backlink_groups<'s>(
+    site: &'s Site<'_>,
     index: &overview::Index,
     id: PageId,
     strings: &BTreeMap<String, String>,
-) -> Vec<BacklinkGroup> {
+) -> Vec<BacklinkGroup<'s>> {
     // The sources per (kind, field) first; labels are then made once per
     // group, not once per backlink (a niveau page has thousands).
     let mut sources: BTreeMap<(usize, usize), (&str, Vec<PageId>)> = BTreeMap::new();
@@ -965,28 +967,28 @@ fn section_cards(site: &Site<'_>) -> Vec<SectionCard> {
 }
 
 #[derive(Serialize)]
-struct SectionView {
-    pages: Vec<PageLink>,
-    groupings: Vec<Grouping>,
+struct SectionView<'s> {
+    pages: Vec<PageLink<'s>>,
+    groupings: Vec<Grouping<'s>>,
 }
 
 #[derive(Serialize)]
-struct Grouping {
+struct Grouping<'s> {
     field: String,
     label: String,
-    groups: Vec<Group>,
+    groups: Vec<Group<'s>>,
 }
 
 #[derive(Serialize)]
-struct Group {
+struct Group<'s> {
     id: String,
     label: String,
     url: String,
-    pages: Vec<PageLink>,
+    pages: Vec<PageLink<'s>>,
 }
 
-impl SectionView {
-    fn new(site: &Site<'_>, index: &overview::Index, kind_name: &str) -> Self {
+impl<'s> SectionView<'s> {
+    fn new(site: &'s Site<'_>, index: &overview::Index, kind_name: &str) -> Self {
         let mut ids: Vec<PageId> = (0..site.pages.len())
             .filter(|&i| {
                 site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind_name)
@@ -1029,7 +1031,7 @@ fn sort_pages_by(
     });
 }
 
-fn groupings(site: &Site<'_>, kind: &Kind, ids: &[PageId]) -> Vec<Grouping> {
+fn groupings<'s>(site: &'s Site<'_>, kind: &Kind, ids: &[PageId]) -> Vec<Grouping<'s>> {
     let mut out = Vec::new();
     for field in &kind.fields {
         let groups: Vec<Group> = match &field.ty {

@@ -107,7 +107,7 @@ pub(super) fn available(is_default: bool, strings: &BTreeMap<String, String>) ->
 pub(super) enum Extra<'v> {
     None,
     Home(&'v [SectionCard]),
-    Section(&'v SectionView, Option<&'v [Tile]>),
+    Section(&'v SectionView<'v>, Option<&'v [Tile]>),
 }
 
 impl<'a> Native<'a> {
