@@ -564,7 +564,7 @@ impl<'a> Native<'a> {
                     o.s("<li><a href=\"")
                         .e(&p.url)
                         .s("\">")
-                        .e(&p.title)
+                        .e(p.title)
                         .s("</a></li>");
                 }
                 o.s("</ul>\n</details>\n");
@@ -652,7 +652,7 @@ impl<'a> Native<'a> {
                             o.s("<li><a href=\"")
                                 .e(&l.url)
                                 .s("\">")
-                                .e(&l.title)
+                                .e(l.title)
                                 .s("</a></li>");
                         }
                         o.s("</ul>");
@@ -779,10 +779,10 @@ impl<'a> Native<'a> {
                     o.s("<li><a href=\"")
                         .e(&p.url)
                         .s("\">")
-                        .e(&p.title)
+                        .e(p.title)
                         .s("</a>");
                     if !p.summary.is_empty() {
-                        o.s("<p>").e(&p.summary).s("</p>");
+                        o.s("<p>").e(p.summary).s("</p>");
                     }
                     o.s("</li>\n");
                 }
@@ -865,10 +865,10 @@ fn cards(o: &mut Out, pages: &[super::PageLink]) {
         o.s("<li><a href=\"")
             .e(&p.url)
             .s("\">")
-            .e(&p.title)
+            .e(p.title)
             .s("</a>");
         if !p.summary.is_empty() {
-            o.s("<p>").e(&p.summary).s("</p>");
+            o.s("<p>").e(p.summary).s("</p>");
         }
         o.s("</li>\n");
     }
