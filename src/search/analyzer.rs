@@ -130,14 +130,30 @@ pub fn words(text: &str) -> Vec<Word> {
 }
 
 /// Calls `f(word, extra)` for each word of `text`, exactly as [`words`]
-/// returns them, without allocating a `String` per word: the index builder
-/// visits every word of every page twice.
+/// returns them, without allocating a `String` per word.
+pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
+    each_keyed_word(text, |w, _, extra| f(w, extra));
+}
+
+/// A word's bytes packed little-endian into an integer, for words of up to
+/// [`KEY_BYTES`] bytes; 0 for longer words. Words hold no zero bytes, so
+/// two words with the same non-zero key are the same word.
+pub type WordKey = u128;
+
+/// The longest word that has a [`WordKey`].
+pub const KEY_BYTES: usize = 16;
+
+/// [`each_word`], with each word's [`WordKey`]: the index builder finds
+/// every word of every page (ten million at 10,000 pages) in a table, and
+/// comparing keys there is one integer comparison where comparing texts
+/// is a call to `memcmp`. Computed here, where the word lies in the whole
+/// folded text, the key is one 16-byte load and a mask.
 ///
 /// Words are found in a bit mask of the word bytes rather than byte by
 /// byte. A byte loop guesses wrong at nearly every word's first and last
 /// byte (ten million words on a 10,000-page site), and those stalls were
 /// most of its time; in the mask a word's end is one `trailing_zeros`.
-pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
+pub fn each_keyed_word(text: &str, mut f: impl FnMut(&str, WordKey, bool)) {
     let folded = fold(text);
     let s = folded.as_str();
     let bytes = s.as_bytes();
@@ -150,6 +166,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
         // at the text's end at the latest.
         let end = next_bit(&mask, start, false).unwrap_or(bytes.len());
         let word = s.get(start..end).unwrap_or_default();
+        let key = key_at(bytes, start, end - start);
         i = end;
         // `thema's`, `SDG's`: the apostrophe-s is a plural or possessive
         // ending, not a word of its own.
@@ -166,7 +183,7 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
         let long = word.len() > MAX_WORD && word.chars().count() > MAX_WORD;
         let joins = !long && bytes.get(i) == Some(&b'-') && is_word_at(i + 1);
         if !long {
-            f(word, false);
+            f(word, key, false);
         }
         // `ggz-agoog` also gives the joined `ggzagoog`; most words stand
         // alone and never touch `chain`.
@@ -179,10 +196,30 @@ pub fn each_word(text: &str, mut f: impl FnMut(&str, bool)) {
             if chain.len() > 1 {
                 let joined: String = chain.concat();
                 if joined.chars().count() <= MAX_WORD {
-                    f(&joined, true);
+                    f(&joined, key_at(joined.as_bytes(), 0, joined.len()), true);
                 }
             }
             chain.clear();
+        }
+    }
+}
+
+/// The [`WordKey`] of the `len` bytes of `bytes` from `start`.
+#[inline(always)]
+fn key_at(bytes: &[u8], start: usize, len: usize) -> WordKey {
+    if len == 0 || len > KEY_BYTES {
+        return 0;
+    }
+    let keep = WordKey::MAX >> (8 * (KEY_BYTES - len));
+    match bytes.get(start..start + KEY_BYTES) {
+        Some(load) => <[u8; KEY_BYTES]>::try_from(load).map_or(0, WordKey::from_le_bytes) & keep,
+        // Near the end of the text: copy what is left.
+        None => {
+            let mut padded = [0u8; KEY_BYTES];
+            if let Some(word) = bytes.get(start..start + len) {
+                padded[..len].copy_from_slice(word);
+            }
+            WordKey::from_le_bytes(padded)
         }
     }
 }
@@ -198,13 +235,10 @@ fn at_least(x: u64, lo: u8) -> u64 {
     x.wrapping_add(LOW * u64::from(0x80 - lo)) & HIGH
 }
 
-/// For up to eight bytes, one bit per byte (bit `k` for byte `k`): which
-/// are ASCII letters or digits, and which are not ASCII.
+/// For eight bytes read as a little-endian `u64`, one bit per byte (bit `k`
+/// for byte `k`): which are ASCII letters or digits, and which are not ASCII.
 #[inline(always)]
-fn word_bits8(chunk: &[u8]) -> (u64, u64) {
-    let mut b = [0u8; 8];
-    b[..chunk.len()].copy_from_slice(chunk);
-    let x = u64::from_le_bytes(b);
+fn word_bits8(x: u64) -> (u64, u64) {
     let non_ascii = x & HIGH;
     let y = x & !HIGH;
     let range = |lo: u8, hi: u8| at_least(y, lo) & !at_least(y, hi + 1);
@@ -214,6 +248,19 @@ fn word_bits8(chunk: &[u8]) -> (u64, u64) {
     (gather(w), gather(non_ascii))
 }
 
+/// [`word_bits8`] for 64 bytes.
+#[inline(always)]
+fn word_bits64(block: &[u8; 64]) -> (u64, u64) {
+    let (mut w, mut h) = (0, 0);
+    for (k, chunk) in block.chunks_exact(8).enumerate() {
+        let x = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        let (cw, ch) = word_bits8(x);
+        w |= cw << (8 * k);
+        h |= ch << (8 * k);
+    }
+    (w, h)
+}
+
 /// Bit `i % 64` of `mask[i / 64]` is set when byte `i` of `s` belongs to a
 /// word character; bits past the end of `s` are clear. ASCII is classified
 /// eight bytes at a time; the rare other characters (folded Dutch text is
@@ -221,19 +268,33 @@ fn word_bits8(chunk: &[u8]) -> (u64, u64) {
 fn word_mask(s: &str) -> Vec<u64> {
     let bytes = s.as_bytes();
     let mut mask = Vec::with_capacity(bytes.len() / 64 + 1);
-    let mut any_non_ascii = 0u64;
-    for block in bytes.chunks(64) {
-        let mut m = 0u64;
-        for (k, chunk) in block.chunks(8).enumerate() {
-            let (w, h) = word_bits8(chunk);
-            m |= w << (8 * k);
-            any_non_ascii |= h;
+    // The blocks with other bytes than ASCII, and which those are.
+    let mut others: Vec<(usize, u64)> = Vec::new();
+    let mut blocks = bytes.chunks_exact(64);
+    let mut push = |(w, h): (u64, u64)| {
+        if h != 0 {
+            others.push((mask.len(), h));
         }
-        mask.push(m);
+        mask.push(w);
+    };
+    for block in &mut blocks {
+        push(<&[u8; 64]>::try_from(block).map_or((0, 0), word_bits64));
     }
-    if any_non_ascii != 0 {
-        for (i, c) in s.char_indices() {
-            if !c.is_ascii() && is_word_char(c) {
+    let rest = blocks.remainder();
+    if !rest.is_empty() {
+        let mut padded = [0u8; 64];
+        padded[..rest.len()].copy_from_slice(rest);
+        push(word_bits64(&padded));
+    }
+    for (block, mut h) in others {
+        while h != 0 {
+            let i = block * 64 + h.trailing_zeros() as usize;
+            h &= h - 1;
+            // Only a character's first byte starts a `get`.
+            let Some(c) = s.get(i..).and_then(|r| r.chars().next()) else {
+                continue;
+            };
+            if is_word_char(c) {
                 for j in i..i + c.len_utf8() {
                     if let Some(m) = mask.get_mut(j / 64) {
                         *m |= 1 << (j % 64);
@@ -733,14 +794,26 @@ mod tests {
     }
 
     /// The bit-mask scanner finds exactly the words of the byte-by-byte
-    /// one: on every Markdown page of the bundled knowledge base, on the
+    /// one, each with its bytes as its key: on every Markdown page of the bundled knowledge base, on the
     /// edge cases by hand, and on 20,000 random strings of the characters
     /// that end, join or extend words, around every block boundary.
     #[test]
     fn mask_scanner_matches_byte_scanner() {
         fn both(text: &str) {
             let (mut new, mut old) = (Vec::new(), Vec::new());
-            each_word(text, |w, e| new.push((w.to_string(), e)));
+            each_keyed_word(text, |w, key, e| {
+                // The key is the word's bytes, zero-padded, or 0 when long.
+                let mut padded = [0u8; KEY_BYTES];
+                let expect = match padded.get_mut(..w.len()) {
+                    Some(head) => {
+                        head.copy_from_slice(w.as_bytes());
+                        WordKey::from_le_bytes(padded)
+                    }
+                    None => 0,
+                };
+                assert_eq!(key, expect, "{w:?} in {text:?}");
+                new.push((w.to_string(), e));
+            });
             each_word_reference(text, |w, e| old.push((w.to_string(), e)));
             assert_eq!(new, old, "{text:?}");
         }

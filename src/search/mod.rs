@@ -41,7 +41,7 @@ use crate::pack::Packed;
 use crate::page::{Page, Role};
 use crate::render::url;
 use crate::site::Site;
-use analyzer::{Analyzer, Dictionary, Language, is_stop_word};
+use analyzer::{Analyzer, Dictionary, Language, WordKey, is_stop_word};
 use encode::Writer;
 
 /// The output folder of the index.
@@ -256,12 +256,12 @@ impl DocWords {
         let mut body_len = 0u32;
         for (f, text) in doc_fields(page, text).iter().enumerate() {
             let mut sequence = Vec::new();
-            analyzer::each_word(text, |w, extra| {
+            analyzer::each_keyed_word(text, |w, key, extra| {
                 let word = |id: u32| {
                     let start = id.checked_sub(1).map_or(0, |p| ends[p as usize]) as usize;
                     chars.get(start..ends[id as usize] as usize)
                 };
-                let (id, new) = table.number(w, |id| word(id) == Some(w));
+                let (id, new) = table.number(w, key, |id| word(id) == Some(w));
                 if new {
                     chars.push_str(w);
                     ends.push(u32::try_from(chars.len()).unwrap_or(u32::MAX));
@@ -311,67 +311,76 @@ impl DocWords {
 /// `DocWords::read`: an open-addressing table of numbers, probed for every
 /// word of every page (ten million at 10,000 pages).
 ///
-/// A word of up to eight bytes is its own key (its bytes, zero-padded;
-/// words hold no zero bytes), so finding it again takes one integer
-/// comparison. Longer words are keyed by hash and confirmed by comparing
-/// their text.
+/// A word of up to 16 bytes (nearly all of them) is found again by its
+/// key, its own bytes (see [`analyzer::WordKey`]): one integer comparison.
+/// Longer words are found by hash and confirmed by comparing their text.
 struct WordTable {
     /// Per slot, a word number plus one; 0 is an empty slot. The length is
     /// a power of two, at least twice the number of words.
     slots: Vec<u32>,
-    /// Per word number, its key and length.
-    keys: Vec<(u64, u32)>,
+    /// Per word number, its key (0 for a long word) and its hash.
+    words: Vec<(WordKey, u64)>,
 }
 
 impl WordTable {
     fn with_capacity(words: usize) -> WordTable {
         WordTable {
             slots: vec![0; (words * 2).next_power_of_two().max(16)],
-            keys: Vec::with_capacity(words),
+            words: Vec::with_capacity(words),
         }
     }
 
-    /// The number of `w`, and whether `w` is new: new words are numbered
-    /// in order of first sight. `is` tells whether a known long word's
-    /// text is `w`.
-    fn number(&mut self, w: &str, is: impl Fn(u32) -> bool) -> (u32, bool) {
-        let len = u32::try_from(w.len()).unwrap_or(u32::MAX);
-        self.number_keyed(word_key(w), len, is)
+    /// The number of word `w` with key `key`, and whether it is new: new
+    /// words are numbered in order of first sight. `is` tells whether a
+    /// known long word's text is `w`.
+    fn number(&mut self, w: &str, key: WordKey, is: impl Fn(u32) -> bool) -> (u32, bool) {
+        let hash = if key != 0 {
+            // Fold the key's halves and mix: short words differ mostly in
+            // their later bytes, which the top bits then depend on.
+            ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
+                .wrapping_mul(0x9E37_79B9_7F4A_7C15)
+        } else {
+            // Fx hashing: the numbers do not depend on the hash.
+            rustc_hash::FxBuildHasher.hash_one(w.as_bytes())
+        };
+        self.number_hashed(key, hash, is)
     }
 
-    /// [`WordTable::number`] for a word with key `key` and length `len`.
-    fn number_keyed(&mut self, key: u64, len: u32, is: impl Fn(u32) -> bool) -> (u32, bool) {
+    /// [`WordTable::number`] for a word with key `key` and hash `hash`.
+    fn number_hashed(&mut self, key: WordKey, hash: u64, is: impl Fn(u32) -> bool) -> (u32, bool) {
         let mask = self.slots.len() - 1;
-        let mut at = slot_of(key, mask);
+        let mut at = slot_of(hash, mask);
         loop {
             match self.slots.get(at).copied() {
                 Some(0) | None => break,
                 Some(n) => {
                     let id = n - 1;
-                    if self.keys.get(id as usize) == Some(&(key, len)) && (len <= 8 || is(id)) {
-                        return (id, false);
+                    if let Some(&(k, h)) = self.words.get(id as usize) {
+                        if k == key && h == hash && (key != 0 || is(id)) {
+                            return (id, false);
+                        }
                     }
                 }
             }
             at = (at + 1) & mask;
         }
-        let id = u32::try_from(self.keys.len()).unwrap_or(u32::MAX);
-        self.keys.push((key, len));
+        let id = u32::try_from(self.words.len()).unwrap_or(u32::MAX);
+        self.words.push((key, hash));
         if let Some(slot) = self.slots.get_mut(at) {
             *slot = id + 1;
         }
-        if self.keys.len() * 2 > self.slots.len() {
+        if self.words.len() * 2 > self.slots.len() {
             self.grow();
         }
         (id, true)
     }
 
-    /// Doubles the slots and puts every word back by its key.
+    /// Doubles the slots and puts every word back by its hash.
     fn grow(&mut self) {
         self.slots = vec![0; self.slots.len() * 2];
         let mask = self.slots.len() - 1;
-        for (id, &(key, _)) in self.keys.iter().enumerate() {
-            let mut at = slot_of(key, mask);
+        for (id, &(_, hash)) in self.words.iter().enumerate() {
+            let mut at = slot_of(hash, mask);
             while self.slots.get(at).is_some_and(|&n| n != 0) {
                 at = (at + 1) & mask;
             }
@@ -382,33 +391,9 @@ impl WordTable {
     }
 }
 
-/// A word's key in `WordTable`: its bytes for up to eight, else its hash.
-fn word_key(w: &str) -> u64 {
-    let b = w.as_bytes();
-    let n = b.len();
-    // The bytes are gathered from overlapping loads (the overlap is the
-    // same bytes twice) rather than copied: a copy of a variable length
-    // is a call to memcpy, which took a fifth of this table's time.
-    let byte = |i: usize| b.get(i).map_or(0, |&x| u64::from(x));
-    let word4 = |i: usize| {
-        b.get(i..i + 4)
-            .and_then(|s| <[u8; 4]>::try_from(s).ok())
-            .map_or(0, |s| u64::from(u32::from_le_bytes(s)))
-    };
-    match n {
-        0 => 0,
-        1..=3 => byte(0) | byte(n / 2) << (8 * (n / 2)) | byte(n - 1) << (8 * (n - 1)),
-        4..=8 => word4(0) | word4(n - 4) << (8 * (n - 4)),
-        // Fx hashing: a word is hashed once per occurrence, and the
-        // numbers do not depend on the hash.
-        _ => rustc_hash::FxBuildHasher.hash_one(b),
-    }
-}
-
-/// The first slot to probe for `key`: its multiplicative hash's top bits
-/// (packed short words differ mostly in their high bytes).
-fn slot_of(key: u64, mask: usize) -> usize {
-    (key.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as usize & mask
+/// The first slot to probe for a word with hash `hash`: the hash's top bits.
+fn slot_of(hash: u64, mask: usize) -> usize {
+    (hash >> 32) as usize & mask
 }
 
 /// Whether `text` with its whitespace collapsed starts with `prefix` with
@@ -936,24 +921,7 @@ fn utf16_len(s: &str) -> usize {
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use super::{WordTable, push_json_str, utf16_len, word_key};
-
-    /// Short words are keyed by their own bytes, zero-padded, whatever
-    /// their length and position.
-    #[test]
-    fn short_word_keys_are_their_bytes() {
-        let text = "abcdefghëij";
-        for start in 0..4 {
-            for end in start + 1..=start + 8 {
-                let Some(w) = text.get(start..end) else {
-                    continue;
-                };
-                let mut padded = [0u8; 8];
-                padded[..w.len()].copy_from_slice(w.as_bytes());
-                assert_eq!(word_key(w), u64::from_le_bytes(padded), "{w:?}");
-            }
-        }
-    }
+    use super::{WordTable, analyzer, push_json_str, utf16_len};
 
     /// The table numbers words in order of first sight, as a map from
     /// each word to its first position would: short and long words alike,
@@ -974,18 +942,20 @@ mod tests {
             for w in &words {
                 let next = expect.len() as u32;
                 let want = *expect.entry(w.as_str()).or_insert(next);
-                if force_collisions && w.len() > 8 {
-                    // Every long word gets the same key and length: only
-                    // comparing the text tells them apart.
+                let mut key = 0;
+                analyzer::each_keyed_word(w, |_, k, _| key = k);
+                if force_collisions && key == 0 {
+                    // Every long word gets the same hash: only comparing
+                    // the text tells them apart.
                     let is = |id: u32| texts[id as usize] == w.as_str();
-                    let (id, new) = table.number_keyed(0xdead, 99, is);
+                    let (id, new) = table.number_hashed(0, 0xdead, is);
                     assert_eq!((id, new), (want, want == next), "{w}");
                     if new {
                         texts.push(w);
                     }
                     continue;
                 }
-                let (id, new) = table.number(w, |id| texts[id as usize] == w.as_str());
+                let (id, new) = table.number(w, key, |id| texts[id as usize] == w.as_str());
                 assert_eq!((id, new), (want, want == next), "{w}");
                 if new {
                     texts.push(w);
