@@ -71,7 +71,7 @@ pub fn load_content_each(
     root: &Path,
     batch: usize,
     diags: &mut Vec<Diagnostic>,
-    each: &mut dyn FnMut(Vec<SourceFile>),
+    each: &mut (dyn FnMut(Vec<SourceFile>) + Send),
 ) -> Result<(), Error> {
     walk_tree(root, &root.join("content"), "content", diags, batch, each)
 }
@@ -181,25 +181,50 @@ fn read_tree(
 }
 
 /// Walk `dir` by the loading rules, handing its files to `each` in batches
-/// of up to `batch`.
+/// of up to `batch`. The walk to the next batch runs beside `each` of the
+/// current one (reading and parsing it, in a build), so no core waits for
+/// the walk between batches.
 fn walk_tree(
     root: &Path,
     dir: &Path,
     prefix: &str,
     diags: &mut Vec<Diagnostic>,
     batch: usize,
-    each: &mut dyn FnMut(Vec<SourceFile>),
+    each: &mut (dyn FnMut(Vec<SourceFile>) + Send),
 ) -> Result<(), Error> {
     if !dir.is_dir() {
         return Ok(());
     }
-    let mut files = Vec::new();
     let mut walker = WalkDir::new(dir)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !e.file_name().to_str().is_none_or(is_litter));
-    while let Some(entry) = walker.next() {
+    let mut paths = next_paths(&mut walker, root, dir, prefix, diags, batch);
+    while !paths.is_empty() {
+        let (read, next) = rayon::join(
+            || read_batch(std::mem::take(&mut paths)).map(&mut *each),
+            || next_paths(&mut walker, root, dir, prefix, diags, batch),
+        );
+        read?;
+        paths = next;
+    }
+    Ok(())
+}
+
+/// The next up to `batch` files of the walk: their paths on disk and in
+/// the site.
+fn next_paths<P: FnMut(&walkdir::DirEntry) -> bool>(
+    walker: &mut walkdir::FilterEntry<walkdir::IntoIter, P>,
+    root: &Path,
+    dir: &Path,
+    prefix: &str,
+    diags: &mut Vec<Diagnostic>,
+    batch: usize,
+) -> Vec<(PathBuf, String)> {
+    let mut files = Vec::new();
+    while files.len() < batch {
+        let Some(entry) = walker.next() else { break };
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
@@ -248,14 +273,8 @@ fn walk_tree(
             path.to_path_buf(),
             format!("{prefix}/{}", rel_path.replace('\\', "/")),
         ));
-        if files.len() >= batch {
-            each(read_batch(std::mem::take(&mut files))?);
-        }
     }
-    if !files.is_empty() {
-        each(read_batch(files)?);
-    }
-    Ok(())
+    files
 }
 
 /// Read a batch of files found by the walk, in parallel (a core would
