@@ -28,6 +28,7 @@ pub mod serve;
 pub mod site;
 pub mod slug;
 pub mod source;
+pub mod swar;
 pub mod theme;
 pub mod yaml;
 

@@ -22,6 +22,7 @@ use crate::pack::Packed;
 use crate::sanitize;
 use crate::slug::slugify;
 use crate::source::{LineIndex, Locator};
+use crate::swar;
 
 /// Marks the start and end of a slot in rendered HTML. Finding a character
 /// means finding its last UTF-8 byte first, here 0xBE, which Dutch text
@@ -566,18 +567,24 @@ pub fn escape_html(s: &str) -> String {
 /// [`escape_html`] appended to `out`, for writers that build a page in
 /// one buffer.
 pub fn escape_html_into(out: &mut String, s: &str) {
-    // Most strings (titles, URLs) need no escaping at all: one table
-    // lookup per byte finds that out, and they are copied whole.
-    let Some(first) = s.bytes().position(|b| ESCAPED[usize::from(b)]) else {
-        out.push_str(s);
-        return;
+    // Most strings (titles, URLs, most sentences) need no escaping: eight
+    // bytes at a time find that out, and the clean stretches are copied
+    // whole.
+    let special = |x: u64| {
+        swar::eq(x, b'&')
+            | swar::eq(x, b'<')
+            | swar::eq(x, b'>')
+            | swar::eq(x, b'"')
+            | swar::eq(x, b'\'')
     };
+    let bytes = s.as_bytes();
     let mut plain = 0;
-    for (i, b) in s.bytes().enumerate().skip(first) {
-        if !ESCAPED[usize::from(b)] {
-            continue;
-        }
-        let entity = match b {
+    while let Some(i) = bytes
+        .get(plain..)
+        .and_then(|rest| swar::position(rest, special))
+        .map(|k| plain + k)
+    {
+        let entity = match bytes[i] {
             b'&' => "&amp;",
             b'<' => "&lt;",
             b'>' => "&gt;",
@@ -591,17 +598,6 @@ pub fn escape_html_into(out: &mut String, s: &str) {
     }
     out.push_str(&s[plain..]);
 }
-
-/// The bytes [`escape_html_into`] replaces by an entity.
-const ESCAPED: [bool; 256] = {
-    let mut t = [false; 256];
-    t[b'&' as usize] = true;
-    t[b'<' as usize] = true;
-    t[b'>' as usize] = true;
-    t[b'"' as usize] = true;
-    t[b'\'' as usize] = true;
-    t
-};
 
 /// The text of HTML that Vakwerk rendered itself: tags dropped, the
 /// entities [`escape_html`] writes decoded (`&amp;` last, so a literal
@@ -700,6 +696,40 @@ pub fn fill_slots(
 #[allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 mod tests {
     use super::*;
+
+    /// Escaping eight bytes at a time equals escaping character by
+    /// character: every special byte at every position of strings around
+    /// the eight-byte steps, among ASCII and multi-byte characters.
+    #[test]
+    fn escaping_matches_char_by_char() {
+        let naive = |s: &str| -> String {
+            s.chars()
+                .map(|c| match c {
+                    '&' => "&amp;".to_string(),
+                    '<' => "&lt;".to_string(),
+                    '>' => "&gt;".to_string(),
+                    '"' => "&quot;".to_string(),
+                    '\'' => "&#39;".to_string(),
+                    c => c.to_string(),
+                })
+                .collect()
+        };
+        for base in ["", "abcdefghijklmnopq", "cliënt’s – ÿ\u{7f}\u{80}é€😀x"] {
+            for len in 0..=base.chars().count() {
+                let head: String = base.chars().take(len).collect();
+                assert_eq!(escape_html(&head), naive(&head), "{head:?}");
+                for special in ['&', '<', '>', '"', '\'', '=', '%'] {
+                    for at in 0..=len {
+                        let mut s: String = head.chars().take(at).collect();
+                        s.push(special);
+                        s.extend(head.chars().skip(at));
+                        s.push(special);
+                        assert_eq!(escape_html(&s), naive(&s), "{s:?}");
+                    }
+                }
+            }
+        }
+    }
 
     fn body(md: &str) -> (Body, Vec<Diagnostic>) {
         let idx = LineIndex::new(md);

@@ -25,6 +25,8 @@ use std::collections::HashSet;
 use rust_stemmers::{Algorithm, Stemmer};
 use unicode_normalization::char::is_combining_mark;
 
+use crate::swar;
+
 /// Words longer than this (in chars) are not indexed: they are URLs, hashes
 /// or other noise, and they would bloat the term dictionary.
 pub const MAX_WORD: usize = 48;
@@ -224,28 +226,15 @@ fn key_at(bytes: &[u8], start: usize, len: usize) -> WordKey {
     }
 }
 
-/// Every byte 0x01 and every byte 0x80, for eight bytes at a time in a `u64`.
-const LOW: u64 = 0x0101_0101_0101_0101;
-const HIGH: u64 = 0x8080_8080_8080_8080;
-
-/// The high bit of each byte of `x` that is at least `lo`. Every byte of
-/// `x` is below 0x80, so no sum carries into its neighbour.
-#[inline(always)]
-fn at_least(x: u64, lo: u8) -> u64 {
-    x.wrapping_add(LOW * u64::from(0x80 - lo)) & HIGH
-}
-
 /// For eight bytes read as a little-endian `u64`, one bit per byte (bit `k`
 /// for byte `k`): which are ASCII letters or digits, and which are not ASCII.
 #[inline(always)]
 fn word_bits8(x: u64) -> (u64, u64) {
-    let non_ascii = x & HIGH;
-    let y = x & !HIGH;
-    let range = |lo: u8, hi: u8| at_least(y, lo) & !at_least(y, hi + 1);
+    let non_ascii = x & swar::HIGH;
+    let y = x & !swar::HIGH;
+    let range = |lo: u8, hi: u8| swar::at_least(y, lo) & !swar::at_least(y, hi + 1);
     let w = (range(b'0', b'9') | range(b'a', b'z') | range(b'A', b'Z')) & !non_ascii;
-    // Gather the high bits into the low byte.
-    let gather = |m: u64| (m >> 7).wrapping_mul(0x0102_0408_1020_4080) >> 56;
-    (gather(w), gather(non_ascii))
+    (swar::gather(w), swar::gather(non_ascii))
 }
 
 /// [`word_bits8`] for 64 bytes.
@@ -253,7 +242,7 @@ fn word_bits8(x: u64) -> (u64, u64) {
 fn word_bits64(block: &[u8; 64]) -> (u64, u64) {
     let (mut w, mut h) = (0, 0);
     for (k, chunk) in block.chunks_exact(8).enumerate() {
-        let x = <[u8; 8]>::try_from(chunk).map_or(0, u64::from_le_bytes);
+        let x = swar::load(chunk).unwrap_or(0);
         let (cw, ch) = word_bits8(x);
         w |= cw << (8 * k);
         h |= ch << (8 * k);

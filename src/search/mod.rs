@@ -41,6 +41,7 @@ use crate::pack::Packed;
 use crate::page::{Page, Role};
 use crate::render::url;
 use crate::site::Site;
+use crate::swar;
 use analyzer::{Analyzer, Dictionary, Language, WordKey, is_stop_word};
 use encode::Writer;
 
@@ -894,26 +895,15 @@ fn fragment(site: &Site<'_>, id: usize, page: &Page, text: &str) -> OutputFile {
 /// writes it: `"` and `\\` with a backslash, the control characters
 /// `\\b \\t \\n \\f \\r` short and the others as `\\u00xx`, all else as is.
 fn push_json_str(out: &mut Vec<u8>, s: &str) {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGHS: u64 = 0x8080_8080_8080_8080;
-    // Whether any byte of `v` is below 0x20, a quote or a backslash
-    // (exact, not approximate: each test is the classic zero-byte test).
-    let special = |v: u64| {
-        let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGHS;
-        (v.wrapping_sub(ONES * 0x20) & !v & HIGHS)
-            | zero(v ^ (ONES * u64::from(b'"')))
-            | zero(v ^ (ONES * u64::from(b'\\')))
-            != 0
-    };
+    // Whether any byte of `v` is below 0x20, a quote or a backslash.
+    let special = |v: u64| swar::below(v, 0x20) | swar::eq(v, b'"') | swar::eq(v, b'\\') != 0;
     let bytes = s.as_bytes();
     out.reserve(bytes.len() + 2);
     out.push(b'"');
     let (mut clean, mut i) = (0, 0);
     while i < bytes.len() {
-        if let Some(chunk) = bytes.get(i..i + 8) {
-            let mut word = [0u8; 8];
-            word.copy_from_slice(chunk);
-            if !special(u64::from_le_bytes(word)) {
+        if let Some(word) = bytes.get(i..i + 8).and_then(swar::load) {
+            if !special(word) {
                 i += 8;
                 continue;
             }
