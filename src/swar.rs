@@ -75,7 +75,9 @@ pub fn position(bytes: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
         .enumerate()
         .fold(0u64, |x, (k, &b)| x | u64::from(b) << (8 * k));
     // Only the real bytes count; the padding might pass the test.
-    first(hit(padded)).filter(|&k| k < rest.len()).map(|k| at + k)
+    first(hit(padded))
+        .filter(|&k| k < rest.len())
+        .map(|k| at + k)
 }
 
 #[cfg(test)]
