@@ -336,8 +336,8 @@ impl WordTable {
     /// known long word's text is `w`.
     fn number(&mut self, w: &str, key: WordKey, is: impl Fn(u32) -> bool) -> (u32, bool) {
         let hash = if key != 0 {
-            // Fold the key's halves and mix: short words differ mostly in
-            // their later bytes, which the top bits then depend on.
+            // Fold the key's two halves into one and multiply: the
+            // product's top bits, which pick the slot, depend on every byte.
             ((key as u64) ^ ((key >> 64) as u64).rotate_left(29))
                 .wrapping_mul(0x9E37_79B9_7F4A_7C15)
         } else {
