@@ -151,7 +151,7 @@ def main():
             wait_until(lambda: idle(url), 600)
 
         ref_page, ref_backlinks, ref_done = [], [], []
-        for i, name in enumerate(chosen[:5]):
+        for i, name in enumerate(chosen):
             path = os.path.join(section, name)
             page_url = f"{url}methode/{name[:-3]}/"
             with open(path, encoding="utf-8") as f:
