@@ -80,9 +80,69 @@ pub fn position(bytes: &[u8], hit: impl Fn(u64) -> u64) -> Option<usize> {
         .map(|k| at + k)
 }
 
+/// How many UTF-16 code units the UTF-8 `bytes` encode, as
+/// `encode_utf16().count()` would say, without decoding: every byte that
+/// starts a character is one unit, and a four-byte character (lead byte
+/// `0xF0` and up) is a surrogate pair, one unit more.
+pub fn utf16_len(bytes: &[u8]) -> usize {
+    let units = |b: u8| usize::from(b & 0xC0 != 0x80) + usize::from(b >= 0xF0);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut total = 0;
+    // Per byte lane, the units counted so far; a lane gains at most two per
+    // chunk, so it is emptied into `total` before it could pass 255.
+    let (mut lanes, mut in_lanes) = (0u64, 0);
+    for chunk in &mut chunks {
+        let Some(x) = load(chunk) else { break };
+        // A lead byte is not `10xxxxxx`; a four-byte lead is `1111xxxx`.
+        let lead = !(x & !(x << 1)) & HIGH;
+        let four = x & (x << 1) & (x << 2) & (x << 3) & HIGH;
+        lanes += (lead >> 7) + (four >> 7);
+        in_lanes += 1;
+        if in_lanes == 127 {
+            total += lane_sum(lanes);
+            (lanes, in_lanes) = (0, 0);
+        }
+    }
+    total + lane_sum(lanes) + chunks.remainder().iter().map(|&b| units(b)).sum::<usize>()
+}
+
+/// The sum of the eight byte lanes of `x`.
+#[inline(always)]
+fn lane_sum(x: u64) -> usize {
+    const EVEN: u64 = 0x00FF_00FF_00FF_00FF;
+    // Pairs of lanes into four 16-bit lanes (each at most 510), then those
+    // summed into the top 16 bits by one multiply.
+    let pairs = (x & EVEN) + ((x >> 8) & EVEN);
+    (pairs.wrapping_mul(0x0001_0001_0001_0001) >> 48) as usize
+}
+
 #[cfg(test)]
 mod tests {
-    use super::{at_least, below, eq, gather, position};
+    use super::{at_least, below, eq, gather, position, utf16_len};
+
+    /// The UTF-16 length of every mix of one- to four-byte characters,
+    /// long enough to empty the lanes more than once, at every offset.
+    #[test]
+    fn utf16_len_matches_encode_utf16() {
+        let pieces = ["a", "ë", "–", "😀", "中", "\u{301}", " "];
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        for len in [0, 1, 7, 8, 9, 63, 64, 200, 1016, 1024, 2100, 5000] {
+            let mut s = String::new();
+            while s.len() < len {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                s.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            for start in (0..s.len()).filter(|&i| s.is_char_boundary(i)).take(9) {
+                let t = &s[start..];
+                assert_eq!(utf16_len(t.as_bytes()), t.encode_utf16().count(), "{len} {start}");
+            }
+        }
+        // All four-byte characters: every lane gains two per chunk.
+        let s = "😀".repeat(2000);
+        assert_eq!(utf16_len(s.as_bytes()), s.encode_utf16().count());
+    }
 
     /// Every test against its byte-by-byte meaning, for every byte value
     /// at every position among neighbours that pass and fail.
