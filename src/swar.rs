@@ -136,7 +136,11 @@ mod tests {
             }
             for start in (0..s.len()).filter(|&i| s.is_char_boundary(i)).take(9) {
                 let t = &s[start..];
-                assert_eq!(utf16_len(t.as_bytes()), t.encode_utf16().count(), "{len} {start}");
+                assert_eq!(
+                    utf16_len(t.as_bytes()),
+                    t.encode_utf16().count(),
+                    "{len} {start}"
+                );
             }
         }
         // All four-byte characters: every lane gains two per chunk.
