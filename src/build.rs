@@ -85,6 +85,16 @@ impl Parsed {
         self.diagnostics.append(&mut other.diagnostics);
     }
 
+    /// Add the files `parse_file` gave, in their order.
+    pub fn extend(&mut self, files: Vec<ParsedFile>) {
+        self.pages.reserve(files.len());
+        for f in files {
+            self.pages.extend(f.page.map(Arc::new));
+            self.assets.extend(f.asset);
+            self.diagnostics.extend(f.diagnostics);
+        }
+    }
+
     /// Pack the bodies of the pages added since the last call, except
     /// those that still fit in `budget` bytes held plain by all pages so
     /// far, in the order the pages came. The order decides only which
@@ -318,43 +328,49 @@ pub(crate) fn asset_path(source: &str) -> Option<&str> {
 /// The parse stage: every Markdown file of `sources` to a page, in
 /// parallel.
 pub fn parse(inputs: &Inputs<'_>, sources: Sources) -> Parsed {
-    let Inputs {
-        config,
-        highlighter,
-        options,
-        ..
-    } = *inputs;
-    let mut diags = sources.diagnostics;
-    let (markdown, other): (Vec<SourceFile>, Vec<SourceFile>) = sources
-        .content
-        .into_iter()
-        .partition(|f| f.path.ends_with(".md"));
-    // Each file is dropped as soon as its page exists: a page holds its
-    // body twice over (HTML and text), and on a large site the raw files
-    // and every page at once would be the build's peak.
-    let results: Vec<(Option<Page>, Vec<Diagnostic>)> = markdown
-        .into_par_iter()
-        .map(|f| page::parse(&f, config, highlighter))
-        .collect();
-    let mut pages = Vec::with_capacity(results.len());
-    for (page, mut d) in results {
-        diags.append(&mut d);
-        pages.extend(page.filter(|p| options.drafts || !p.draft).map(Arc::new));
-    }
-    let assets = other
-        .into_iter()
-        .filter_map(|f| {
-            asset_path(&f.path).map(|p| OutputFile {
+    let mut parsed = Parsed {
+        diagnostics: sources.diagnostics,
+        ..Parsed::default()
+    };
+    parsed.extend(
+        sources
+            .content
+            .into_par_iter()
+            .map(|f| parse_file(inputs, f))
+            .collect(),
+    );
+    parsed
+}
+
+/// What one content file gave: a page (or none, for a draft or a page
+/// with errors) or an asset to copy, and its diagnostics.
+pub struct ParsedFile {
+    page: Option<Page>,
+    asset: Option<OutputFile>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The parse stage for one content file (`parse` runs it over every file,
+/// a build as each file is read). The file is dropped as soon as its page
+/// exists: a page holds its body twice over (HTML and text), and on a
+/// large site the raw files and every page at once would be the build's
+/// peak.
+pub fn parse_file(inputs: &Inputs<'_>, f: SourceFile) -> ParsedFile {
+    if !f.path.ends_with(".md") {
+        return ParsedFile {
+            page: None,
+            asset: asset_path(&f.path).map(|p| OutputFile {
                 path: p.to_string(),
                 bytes: f.bytes,
-            })
-        })
-        .collect();
-    Parsed {
-        pages,
-        assets,
-        diagnostics: diags,
-        ..Parsed::default()
+            }),
+            diagnostics: Vec::new(),
+        };
+    }
+    let (page, diagnostics) = page::parse(&f, inputs.config, inputs.highlighter);
+    ParsedFile {
+        page: page.filter(|p| inputs.options.drafts || !p.draft),
+        asset: None,
+        diagnostics,
     }
 }
 

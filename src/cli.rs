@@ -20,7 +20,6 @@ use crate::diagnostic::{self, Diagnostic, Format};
 use crate::error::Error;
 use crate::highlight::Highlighter;
 use crate::render::Renderer;
-use crate::source::Sources;
 use crate::theme::Theme;
 use crate::{fs, new};
 
@@ -218,14 +217,17 @@ fn pipeline(
     // need, and the raw files of the whole site are never in memory at
     // once (on a 100,000-page site they are 0.8 GB).
     let mut parsed = build::Parsed::default();
-    fs::load_content_each(&p.root, PARSE_BATCH, &mut load_diags, &mut |content| {
-        let batch = Sources {
-            content,
-            ..Sources::default()
-        };
-        parsed.append(build::parse(&inputs, batch));
-        parsed.pack_beyond(build::PLAIN_BODIES);
-    })?;
+    let parse = |f| build::parse_file(&inputs, f);
+    fs::load_content_map(
+        &p.root,
+        PARSE_BATCH,
+        &mut load_diags,
+        &parse,
+        &mut |files| {
+            parsed.extend(files);
+            parsed.pack_beyond(build::PLAIN_BODIES);
+        },
+    )?;
     parsed.add_diagnostics(load_diags);
     let diags = match job {
         Job::Build(staging) => build::build_into(&inputs, parsed, &|f| {

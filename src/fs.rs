@@ -61,19 +61,30 @@ pub fn load_sources(root: &Path, config: &Config) -> Result<Sources, Error> {
     Ok(sources)
 }
 
-/// Read `content/` as [`load_sources`] does, handing the files to `each`
-/// in batches of up to `batch` instead of returning them all: a build
-/// parses each batch and drops it before reading the next, so the raw
-/// files of a large site are never all in memory next to their pages.
-/// Batches follow the folder walk; within and across them, files are in
-/// no promised order.
-pub fn load_content_each(
+/// Read `content/` as [`load_sources`] does, but hand each file to `map`
+/// as soon as it is read, on the thread that read it, and the results to
+/// `each` in batches of up to `batch` instead of returning the files: a
+/// build parses every file the moment it is in memory, so the raw files of
+/// a large site are never all in memory next to their pages, and no core
+/// waits for a whole batch to be read before parsing starts (reading and
+/// parsing in two passes per batch left a core idle for a tenth of the
+/// parse stage). Batches follow the folder walk; within and across them,
+/// files are in no promised order.
+pub fn load_content_map<T: Send>(
     root: &Path,
     batch: usize,
     diags: &mut Vec<Diagnostic>,
-    each: &mut (dyn FnMut(Vec<SourceFile>) + Send),
+    map: &(dyn Fn(SourceFile) -> T + Sync),
+    each: &mut (dyn FnMut(Vec<T>) + Send),
 ) -> Result<(), Error> {
-    walk_tree(root, &root.join("content"), "content", diags, batch, each)
+    walk_tree(
+        root,
+        &root.join("content"),
+        "content",
+        diags,
+        batch,
+        &mut |paths| read_batch(paths, map).map(&mut *each),
+    )
 }
 
 /// Read the site's theme files: what `load_sources` puts in
@@ -173,24 +184,25 @@ fn read_tree(
     diags: &mut Vec<Diagnostic>,
 ) -> Result<Vec<SourceFile>, Error> {
     let mut files = Vec::new();
-    walk_tree(root, dir, prefix, diags, usize::MAX, &mut |mut batch| {
-        files.append(&mut batch);
+    walk_tree(root, dir, prefix, diags, usize::MAX, &mut |paths| {
+        files.append(&mut read_batch(paths, &|f| f)?);
+        Ok(())
     })?;
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(files)
 }
 
-/// Walk `dir` by the loading rules, handing its files to `each` in batches
-/// of up to `batch`. The walk to the next batch runs beside `each` of the
-/// current one (reading and parsing it, in a build), so no core waits for
-/// the walk between batches.
+/// Walk `dir` by the loading rules, handing the paths of its files (on
+/// disk and in the site) to `each` in batches of up to `batch`. The walk to
+/// the next batch runs beside `each` of the current one (reading and
+/// parsing it, in a build), so no core waits for the walk between batches.
 fn walk_tree(
     root: &Path,
     dir: &Path,
     prefix: &str,
     diags: &mut Vec<Diagnostic>,
     batch: usize,
-    each: &mut (dyn FnMut(Vec<SourceFile>) + Send),
+    each: &mut (dyn FnMut(Vec<(PathBuf, String)>) -> Result<(), Error> + Send),
 ) -> Result<(), Error> {
     if !dir.is_dir() {
         return Ok(());
@@ -203,7 +215,7 @@ fn walk_tree(
     let mut paths = next_paths(&mut walker, root, dir, prefix, diags, batch);
     while !paths.is_empty() {
         let (read, next) = rayon::join(
-            || read_batch(std::mem::take(&mut paths)).map(&mut *each),
+            || each(std::mem::take(&mut paths)),
             || next_paths(&mut walker, root, dir, prefix, diags, batch),
         );
         read?;
@@ -278,13 +290,17 @@ fn next_paths<P: FnMut(&walkdir::DirEntry) -> bool>(
 }
 
 /// Read a batch of files found by the walk, in parallel (a core would
-/// otherwise wait while the other reads), in walk order; the first file
-/// that cannot be read, in that order, is the error.
-fn read_batch(paths: Vec<(PathBuf, String)>) -> Result<Vec<SourceFile>, Error> {
-    let read: Vec<Result<SourceFile, Error>> = paths
+/// otherwise wait while the other reads), each handed to `map` as soon as
+/// it is read; the results come in walk order, and the first file that
+/// cannot be read, in that order, is the error.
+fn read_batch<T: Send>(
+    paths: Vec<(PathBuf, String)>,
+    map: &(dyn Fn(SourceFile) -> T + Sync),
+) -> Result<Vec<T>, Error> {
+    let read: Vec<Result<T, Error>> = paths
         .into_par_iter()
         .map(|(path, name)| match fs::read(&path) {
-            Ok(bytes) => Ok(SourceFile { path: name, bytes }),
+            Ok(bytes) => Ok(map(SourceFile { path: name, bytes })),
             Err(source) => Err(Error::Read { path, source }),
         })
         .collect();
