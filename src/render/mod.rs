@@ -1126,6 +1126,16 @@ pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
             let (tx, ty) = (sx.trim_start_matches('0'), sy.trim_start_matches('0'));
             tx.len().cmp(&ty.len()).then_with(|| sx.cmp(sy))
         } else {
+            // Titles are nearly all ASCII, and neighbours in title order
+            // share long prefixes: the equal ASCII prefix is skipped a byte
+            // at a time (each such byte lowercases to one char), and only
+            // the rest is compared char by char, lowercased.
+            let same = sx
+                .bytes()
+                .zip(sy.bytes())
+                .take_while(|(p, q)| p.is_ascii() && p.eq_ignore_ascii_case(q))
+                .count();
+            let (sx, sy) = (&sx[same..], &sy[same..]);
             sx.chars()
                 .flat_map(char::to_lowercase)
                 .cmp(sy.chars().flat_map(char::to_lowercase))
