@@ -596,12 +596,21 @@ fn doc_impacts(doc: &DocWords, numbers: &[u32], terms: &Terms, avg_len: f64) -> 
         }
     }
     let norm = 1.0 - B + B * f64::from(doc.body_len) / avg_len;
-    let mut out: Vec<(u32, u8, u8)> = tfs
+    // Sorted as one integer each (term, then the two impacts): terms are
+    // distinct, so this is the tuples' order, with one comparison instead
+    // of up to three (sorting was a quarter of this function's time).
+    let mut packed: Vec<u64> = tfs
         .into_iter()
-        .map(|(t, tf)| (t, impact(&tf.exact, norm), impact(&tf.part, norm)))
+        .map(|(t, tf)| {
+            let (e, p) = (impact(&tf.exact, norm), impact(&tf.part, norm));
+            u64::from(t) << 16 | u64::from(e) << 8 | u64::from(p)
+        })
         .collect();
-    out.sort_unstable();
-    out
+    packed.sort_unstable();
+    packed
+        .into_iter()
+        .map(|x| ((x >> 16) as u32, (x >> 8) as u8, x as u8))
+        .collect()
 }
 
 /// Field-weighted BM25 term frequency, quantised to a byte (0 = absent).
