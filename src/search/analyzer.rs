@@ -208,7 +208,7 @@ pub fn each_keyed_word(text: &str, mut f: impl FnMut(&str, WordKey, bool)) {
 
 /// The [`WordKey`] of the `len` bytes of `bytes` from `start`.
 #[inline(always)]
-fn key_at(bytes: &[u8], start: usize, len: usize) -> WordKey {
+pub fn key_at(bytes: &[u8], start: usize, len: usize) -> WordKey {
     if len == 0 || len > KEY_BYTES {
         return 0;
     }

@@ -31,7 +31,7 @@ use std::collections::{BTreeSet, HashMap};
 use std::hash::BuildHasher;
 
 use rayon::prelude::*;
-use rustc_hash::{FxHashMap, FxHashSet};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 
 use crate::build::{OutputFile, Sink};
@@ -297,13 +297,15 @@ impl DocWords {
         }
     }
 
-    /// The page's distinct words, in page-local number order.
-    fn words(&self) -> impl Iterator<Item = &str> {
+    /// The page's distinct words with their keys, in page-local number
+    /// order.
+    fn keyed_words(&self) -> impl Iterator<Item = (&str, WordKey)> {
         let mut start = 0;
         self.ends.iter().map(move |&end| {
-            let w = self.chars.get(start..end as usize).unwrap_or_default();
-            start = end as usize;
-            w
+            let (from, to) = (start, end as usize);
+            start = to;
+            let w = self.chars.get(from..to).unwrap_or_default();
+            (w, analyzer::key_at(self.chars.as_bytes(), from, w.len()))
         })
     }
 }
@@ -430,34 +432,99 @@ impl Vocabulary {
         // Fx hashing here and below: the tables hold every distinct word of
         // the site, nothing in them reaches the output in hash order, and
         // no input is adversarial enough to matter.
-        let distinct: FxHashSet<&str> = docs
+        // Words of up to 16 bytes (nearly all) are found by their key, one
+        // integer to hash and compare, the rest by their text: hashing and
+        // comparing texts was most of this step.
+        let distinct: Keyed<&str> = docs
             .par_iter()
-            .fold(FxHashSet::default, |mut set, d| {
-                set.extend(d.words());
+            .fold(Keyed::default, |mut set, d| {
+                for (w, key) in d.keyed_words() {
+                    set.insert(w, key, w);
+                }
                 set
             })
-            .reduce(FxHashSet::default, |mut a, b| {
-                if a.len() < b.len() {
-                    return b.into_iter().chain(a).collect();
-                }
-                a.extend(b);
-                a
-            });
-        let mut words: Vec<&str> = distinct.into_iter().collect();
+            .reduce(Keyed::default, Keyed::merge);
+        let mut words: Vec<&str> = distinct.into_values().collect();
         words.par_sort_unstable();
-        let number: FxHashMap<&str, u32> = words
-            .iter()
-            .enumerate()
-            .map(|(i, w)| (*w, u32::try_from(i).unwrap_or(u32::MAX)))
-            .collect();
+        let mut number = Keyed::default();
+        for (i, w) in words.iter().enumerate() {
+            number.insert(
+                w,
+                analyzer::key_at(w.as_bytes(), 0, w.len()),
+                u32::try_from(i).unwrap_or(u32::MAX),
+            );
+        }
         let doc_ids = docs
             .par_iter()
-            .map(|d| d.words().map(|w| number[w]).collect())
+            .map(|d| {
+                d.keyed_words()
+                    .map(|(w, key)| number.get(w, key).unwrap_or(u32::MAX))
+                    .collect()
+            })
             .collect();
         Vocabulary {
             words: words.into_iter().map(str::to_string).collect(),
             doc_ids,
         }
+    }
+}
+
+/// A map from words to `V`, by key for words that have one and by text
+/// for the rest.
+struct Keyed<'w, V> {
+    short: FxHashMap<WordKey, V>,
+    long: FxHashMap<&'w str, V>,
+}
+
+impl<V> Default for Keyed<'_, V> {
+    fn default() -> Self {
+        Keyed {
+            short: FxHashMap::default(),
+            long: FxHashMap::default(),
+        }
+    }
+}
+
+impl<'w, V> Keyed<'w, V> {
+    /// Add word `w` with key `key` (0 for none), unless it is there.
+    fn insert(&mut self, w: &'w str, key: WordKey, value: V) {
+        if key != 0 {
+            self.short.entry(key).or_insert(value);
+        } else {
+            self.long.entry(w).or_insert(value);
+        }
+    }
+
+    fn get(&self, w: &str, key: WordKey) -> Option<V>
+    where
+        V: Copy,
+    {
+        if key != 0 {
+            self.short.get(&key).copied()
+        } else {
+            self.long.get(w).copied()
+        }
+    }
+
+    /// Both maps' entries, the larger map taking the smaller's.
+    fn merge(mut self, mut other: Self) -> Self {
+        if self.short.len() < other.short.len() {
+            std::mem::swap(&mut self.short, &mut other.short);
+        }
+        for (k, v) in other.short {
+            self.short.entry(k).or_insert(v);
+        }
+        if self.long.len() < other.long.len() {
+            std::mem::swap(&mut self.long, &mut other.long);
+        }
+        for (k, v) in other.long {
+            self.long.entry(k).or_insert(v);
+        }
+        self
+    }
+
+    fn into_values(self) -> impl Iterator<Item = V> {
+        self.short.into_values().chain(self.long.into_values())
     }
 }
 
