@@ -7,6 +7,12 @@
 # Hugo runs up to HUGO_MAX pages (default 10000): at 100,000 pages it would
 # need about ten times its 1.5 GB at 10k, more than this machine spares.
 #
+# Each build runs RUNS times (default 3), the tools taking turns, and the
+# run with the median wall time is reported (Vakwerk's peak memory is the
+# highest of its runs): one run of Hugo on this VM
+# varied from 5.7 to 8.4 s between rounds, enough to move a ratio by a
+# third.
+#
 # Needs: python3, hugo (Debian package `hugo`), GNU time (/usr/bin/time).
 # Prints a Markdown table; ratios measured side by side are what count.
 set -euo pipefail
@@ -26,10 +32,14 @@ cargo bench --bench floor --no-run --quiet 2>/dev/null
 floor=$(ls -t target/release/deps/floor-* | grep -v '\.d$' | head -1)
 vk=target/release/vakwerk
 
+runs=${RUNS:-3}
 measure() { # command... -> "wall user sys rss_kb"
   local t; t=$(mktemp)
   /usr/bin/time -o "$t" -f "%e %U %S %M" "$@" >/dev/null 2>&1
   tail -1 "$t"; rm -f "$t"
+}
+median() { # lines of "wall user sys rss_kb" -> the line with the median wall
+  sort -n -k1,1 | awk '{ l[NR] = $0 } END { print l[int((NR + 1) / 2)] }'
 }
 
 echo "| pages | tool | wall s | user+sys s | peak RSS MB | output MB | vs Hugo | vs floor |"
@@ -40,10 +50,22 @@ for n in "${sizes[@]}"; do
   hugo_run=$(( n <= ${HUGO_MAX:-10000} ))
   if [ "$hugo_run" = 1 ]; then
     [ -d "$work/hugo-$n" ] || python3 "$gen" --pages "$n" --seed 1 --flavor hugo --out "$work/hugo-$n" >/dev/null
-    rm -rf "$out_dir/hugo-$n"; read -r hw hu hs hm <<<"$(measure hugo --quiet -s "$work/hugo-$n" -d "$out_dir/hugo-$n")"
   fi
-  rm -rf "$out_dir/vk-$n"; read -r vw vu vs vm <<<"$(measure "$vk" build --root "$work/vk-$n" --output "$out_dir/vk-$n")"
-  read -r cw cu cs cm <<<"$(measure "$vk" check --root "$work/vk-$n")"
+  hugo_runs=(); build_runs=(); check_runs=()
+  for _ in $(seq "$runs"); do
+    if [ "$hugo_run" = 1 ]; then
+      rm -rf "$out_dir/hugo-$n"; hugo_runs+=("$(measure hugo --quiet -s "$work/hugo-$n" -d "$out_dir/hugo-$n")")
+    fi
+    rm -rf "$out_dir/vk-$n"; build_runs+=("$(measure "$vk" build --root "$work/vk-$n" --output "$out_dir/vk-$n")")
+    check_runs+=("$(measure "$vk" check --root "$work/vk-$n")")
+  done
+  if [ "$hugo_run" = 1 ]; then
+    read -r hw hu hs hm <<<"$(printf '%s\n' "${hugo_runs[@]}" | median)"
+  fi
+  read -r vw vu vs _ <<<"$(printf '%s\n' "${build_runs[@]}" | median)"
+  # Peak memory is a ceiling: the highest of the runs, not the median's.
+  vm=$(printf '%s\n' "${build_runs[@]}" | awk '$4 > m { m = $4 } END { print m }')
+  read -r cw cu cs cm <<<"$(printf '%s\n' "${check_runs[@]}" | median)"
   vo=$(du -sm "$out_dir/vk-$n" | cut -f1)
   r() { python3 -c "print(f'{$1/$2:.2f}')"; }
   if [ "$hugo_run" = 1 ]; then
