@@ -76,16 +76,9 @@ pub struct Parsed {
 pub const PLAIN_BODIES: usize = 160 << 20;
 
 impl Parsed {
-    /// Add what parsing another part of the same site gave (a build parses
-    /// `content/` batch by batch). Later stages sort pages and diagnostics,
-    /// so the order of the parts does not reach the output.
-    pub fn append(&mut self, mut other: Parsed) {
-        self.pages.append(&mut other.pages);
-        self.assets.append(&mut other.assets);
-        self.diagnostics.append(&mut other.diagnostics);
-    }
-
-    /// Add the files `parse_file` gave, in their order.
+    /// Add the files `parse_file` gave (a build parses `content/` batch by
+    /// batch). Later stages sort pages and diagnostics, so the order of the
+    /// batches does not reach the output.
     pub fn extend(&mut self, files: Vec<ParsedFile>) {
         self.pages.reserve(files.len());
         for f in files {

@@ -12,10 +12,11 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::{Link, NIVEAU_KIND, SDG_KIND, Strings, kind_index, pages_of, s, short_title};
+use super::{
+    Link, NIVEAU_KIND, SDG_KIND, Strings, is_page_of, kind_index, pages_of, s, short_title,
+};
 use crate::config::{FieldType, Kind};
 use crate::frontmatter::FieldValue;
-use crate::page::Role;
 use crate::site::{BODY_FIELD, PageId, Site};
 use crate::slug::slugify;
 
@@ -188,11 +189,7 @@ pub fn has_overview(site: &Site<'_>) -> bool {
     // Only whether there are pages, not which in what order: sorting every
     // kind's pages by title held up the start of rendering by 10 ms on a
     // 10,000-page site.
-    let any = |kind: &str| {
-        site.pages
-            .iter()
-            .any(|p| p.role == Role::Page && p.kind.as_deref() == Some(kind))
-    };
+    let any = |kind: &str| site.pages.iter().any(|p| is_page_of(p, kind));
     any(SDG_KIND)
         || matrix_pairs(site)
             .iter()

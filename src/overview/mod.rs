@@ -112,12 +112,15 @@ fn kind_index(site: &Site<'_>, id: PageId) -> usize {
 /// Regular pages of `kind`, by weight and then title in natural order.
 fn pages_of(site: &Site<'_>, kind: &str) -> Vec<PageId> {
     let mut ids: Vec<PageId> = (0..site.pages.len())
-        .filter(|&i| {
-            site.pages[i].role == Role::Page && site.pages[i].kind.as_deref() == Some(kind)
-        })
+        .filter(|&i| is_page_of(&site.pages[i], kind))
         .collect();
     crate::render::sort_pages(site, &mut ids);
     ids
+}
+
+/// Whether `page` is a regular page of `kind`.
+fn is_page_of(page: &Page, kind: &str) -> bool {
+    page.role == Role::Page && page.kind.as_deref() == Some(kind)
 }
 
 /// The section page of a page's kind, if the site has one.

@@ -506,20 +506,21 @@ impl<'w, V> Keyed<'w, V> {
         }
     }
 
-    /// Both maps' entries, the larger map taking the smaller's.
-    fn merge(mut self, mut other: Self) -> Self {
-        if self.short.len() < other.short.len() {
-            std::mem::swap(&mut self.short, &mut other.short);
+    /// Both maps' entries, each larger map taking the smaller's.
+    fn merge(mut self, other: Self) -> Self {
+        fn absorb<K: std::hash::Hash + Eq, V>(
+            into: &mut FxHashMap<K, V>,
+            mut from: FxHashMap<K, V>,
+        ) {
+            if into.len() < from.len() {
+                std::mem::swap(into, &mut from);
+            }
+            for (k, v) in from {
+                into.entry(k).or_insert(v);
+            }
         }
-        for (k, v) in other.short {
-            self.short.entry(k).or_insert(v);
-        }
-        if self.long.len() < other.long.len() {
-            std::mem::swap(&mut self.long, &mut other.long);
-        }
-        for (k, v) in other.long {
-            self.long.entry(k).or_insert(v);
-        }
+        absorb(&mut self.short, other.short);
+        absorb(&mut self.long, other.long);
         self
     }
 
