@@ -106,16 +106,18 @@ def summary(name, samples):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--pages", type=int, default=10000)
-    ap.add_argument("--site", help="use this site instead of generating one")
+    ap.add_argument("--site", help="use a copy of this site instead of generating one")
     ap.add_argument("--runs", type=int, default=20)
     ap.add_argument("--binary", default=os.path.join(ROOT, "target/release/vakwerk"))
     args = ap.parse_args()
 
-    tmp = None
-    site = args.site
-    if not site:
-        tmp = tempfile.mkdtemp(prefix="vakwerk-serve-bench-")
-        site = os.path.join(tmp, "site")
+    # The harness edits pages, so it always works on a copy: a --site
+    # given here (say, the benchmark corpus) stays as it was.
+    tmp = tempfile.mkdtemp(prefix="vakwerk-serve-bench-")
+    site = os.path.join(tmp, "site")
+    if args.site:
+        shutil.copytree(args.site, site, symlinks=True)
+    else:
         subprocess.run(
             [sys.executable, GEN, "--flavor", "vakwerk", "--pages", str(args.pages),
              "--seed", "1", "--out", site],
@@ -194,8 +196,7 @@ def main():
     finally:
         proc.kill()
         proc.wait()
-        if tmp:
-            shutil.rmtree(tmp, ignore_errors=True)
+        shutil.rmtree(tmp, ignore_errors=True)
 
 
 if __name__ == "__main__":
