@@ -21,7 +21,12 @@
 //! re-renders one page in step 1, and when the caller says which files
 //! changed it takes a fast path that does not even re-assemble the site:
 //! the previous site with the one page swapped is exactly what assembly
-//! would give, so the edited page is back in milliseconds on any site. Step 2 can be cancelled when a newer
+//! would give, so the edited page is back in milliseconds on any site. An
+//! edit of a page's refs or links that leaves it the same to every other
+//! page's eyes (title, slug, headings, …) takes a shorter road too: the
+//! page is relinked into the previous site (`Site::relink`) and shown with
+//! the pages whose backlinks it joined or left, before the site is
+//! assembled again for the comparison below. Step 2 can be cancelled when a newer
 //! change arrives; what it did not redo stays marked stale and is redone by
 //! the next update. Pure: no IO, no clock; `serve` owns the loop.
 
@@ -38,7 +43,7 @@ use crate::highlight::Highlighter;
 use crate::markdown::Body;
 use crate::page::{self, Page};
 use crate::render::{Renderer, Shared};
-use crate::site::{Edge, PageId, Site, Target};
+use crate::site::{self, Edge, PageId, Site, Target};
 use crate::source::{SourceFile, Sources};
 
 /// How many pages besides the changed ones step 1 may re-render. The rest
@@ -124,6 +129,9 @@ pub struct Stats {
     pub structural: bool,
     /// Whether step 1 took the fast path (no re-assembly).
     pub fast: bool,
+    /// Whether step 1 relinked the edited pages into the previous site
+    /// instead of assembling it again (an edit of refs or links).
+    pub relinked: bool,
 }
 
 /// The cache between updates. Create one per configuration and theme
@@ -208,6 +216,20 @@ impl SiteParts {
         }
     }
 
+    /// The same pages (by URL) linked the same way as `site`.
+    fn same_graph(&self, site: &Site<'_>) -> bool {
+        self.pages.len() == site.pages.len()
+            && self
+                .pages
+                .iter()
+                .zip(&site.pages)
+                .all(|(a, b)| a.path == b.path)
+            && self.links == site.links
+            && self.refs == site.refs
+            && self.edges == site.edges
+            && self.incoming == site.incoming
+    }
+
     fn into_site(self, config: &Config) -> Site<'_> {
         let SiteParts {
             pages,
@@ -226,6 +248,11 @@ impl SiteParts {
         }
     }
 }
+
+/// What step 1 rendered for the files the caller named: per named page
+/// rendered, the version it was last rendered from (`None` for a new page),
+/// and the ids of every page rendered.
+type Named = (HashMap<String, Option<Arc<Page>>>, Vec<PageId>);
 
 /// What changed between the previous site and this one.
 struct Changes {
@@ -267,20 +294,40 @@ impl Incremental {
             on_pages(snapshot);
             self.last = fast;
         }
+        // An edit of refs or links that leaves the page the same to the
+        // lookup tables needs no assembly before its page and backlinks are
+        // shown: step 1 relinks it into the previous site.
+        let early = if self.stats.fast {
+            None
+        } else {
+            self.relinked(inputs)
+        };
+        if let Some((_, snapshot)) = &early {
+            self.stats.relinked = true;
+            on_pages(snapshot);
+        }
         let (pages, parse_diags) = self.parse(inputs);
         let (site, site_diags) = Site::assemble(inputs.config, pages);
+        debug_assert!(
+            !self.stats.relinked || self.parts.as_ref().is_some_and(|p| p.same_graph(&site)),
+            "the relinked site differs from the assembled one"
+        );
         let shared = inputs.renderer.shared_after(&site, self.shared.as_ref());
         // The files the caller named are rendered and shown before anything
         // else is worked out: finding what else an edit reached means
         // comparing the whole site, and the edited page should not wait.
-        let (before, first) = if self.stats.fast {
-            (HashMap::new(), Vec::new())
-        } else {
-            self.render_named(inputs, &site, &shared)
+        let shown = early.is_some();
+        let (before, first) = match early {
+            Some((named, _)) => named,
+            None if self.stats.fast => (HashMap::new(), Vec::new()),
+            None => self.render_named(inputs, &site, &shared),
         };
-        if !before.is_empty() {
-            let patched = (parse_diags.is_empty() && site_diags.is_empty())
-                .then(|| self.patched(inputs, &site, &before, &first))
+        if !before.is_empty() && !shown {
+            let clean = parse_diags.is_empty()
+                && site_diags.is_empty()
+                && self.last.as_ref().is_some_and(|l| l.diagnostics.is_empty());
+            let patched = clean
+                .then(|| self.patched(inputs, &site, &before, &first, &[]))
                 .flatten();
             let snapshot = match patched {
                 Some(snapshot) => snapshot,
@@ -398,16 +445,19 @@ impl Incremental {
         self.parts = Some(SiteParts::from_site(site));
     }
 
-    /// Step 1 for body-only edits of files the caller named: swap the new
-    /// versions into the previous site and render just them. `None` when
-    /// any condition fails; the normal path then does the work. The
-    /// result differs from the normal step 1 only in diagnostics, which
-    /// the fast path requires to be absent for these files.
-    fn fast(&mut self, inputs: &Inputs<'_>) -> Option<Snapshot> {
+    /// The files the caller named whose bytes changed, each parsed again
+    /// into its page's new version with the page's id in the last site.
+    /// `None` (the short roads of step 1 do not apply) unless each is
+    /// Markdown that parsed cleanly before and now, into a version that
+    /// `alike(old, new)` accepts.
+    fn edited<'i>(
+        &self,
+        inputs: &Inputs<'i>,
+        alike: fn(&Page, &Page) -> bool,
+    ) -> Option<Vec<(PageId, &'i SourceFile, Arc<Page>)>> {
         let changed = inputs.changed.filter(|c| !c.is_empty())?;
         let parts = self.parts.as_ref()?;
-        let last = self.last.as_ref()?;
-        let mut work: Vec<(PageId, &SourceFile, Arc<Page>)> = Vec::new();
+        let mut work = Vec::new();
         for path in changed {
             if !path.ends_with(".md") {
                 return None;
@@ -429,14 +479,34 @@ impl Incremental {
             }
             let (page, diags) = page::parse(file, inputs.config, inputs.highlighter);
             let page = page?;
-            if !diags.is_empty()
-                || page.draft != old_page.draft
-                || !same_page_links(old_page, &page)
-            {
+            if !diags.is_empty() || !alike(old_page, &page) {
                 return None;
             }
             work.push((id, file, Arc::new(page)));
         }
+        Some(work)
+    }
+
+    /// Cache `page` as the clean parse of `file`.
+    fn remember_clean(&mut self, file: &SourceFile, page: &Arc<Page>) {
+        let entry = ParsedFile {
+            bytes: file.bytes.clone(),
+            page: Some(Arc::clone(page)),
+            diags: Vec::new(),
+        };
+        self.parsed.insert(file.path.clone(), entry);
+    }
+
+    /// Step 1 for body-only edits of files the caller named: swap the new
+    /// versions into the previous site and render just them. `None` when
+    /// any condition fails; the normal path then does the work. The
+    /// result differs from the normal step 1 only in diagnostics, which
+    /// the fast path requires to be absent for these files.
+    fn fast(&mut self, inputs: &Inputs<'_>) -> Option<Snapshot> {
+        let last = self.last.as_ref()?;
+        let work = self.edited(inputs, |old, new| {
+            new.draft == old.draft && same_page_links(old, new)
+        })?;
         if work.is_empty()
             || last
                 .diagnostics
@@ -449,14 +519,7 @@ impl Incremental {
         let mut parts = self.parts.take()?;
         for (id, file, page) in &work {
             parts.pages[*id] = Arc::clone(page);
-            self.parsed.insert(
-                file.path.clone(),
-                ParsedFile {
-                    bytes: file.bytes.clone(),
-                    page: Some(Arc::clone(page)),
-                    diags: Vec::new(),
-                },
-            );
+            self.remember_clean(file, page);
         }
         let site = parts.into_site(inputs.config);
         let ids: Vec<PageId> = work.iter().map(|w| w.0).collect();
@@ -487,6 +550,63 @@ impl Incremental {
         }
         self.stats.rendered_first = work.len();
         Some(snapshot)
+    }
+
+    /// Step 1 for edits of refs, links or text of files the caller named,
+    /// when every edited page still looks the same to the other pages but
+    /// for its fields (`same_but_fields`): the previous site with the new
+    /// versions swapped in and relinked (`Site::relink`) is exactly what
+    /// assembly would give, so the edited pages and the pages whose
+    /// backlinks list them are rendered without assembling the site again.
+    /// Returns what `render_named` does and the snapshot to show; `None`
+    /// when any condition fails, and the normal path then does the work.
+    /// It needs a last snapshot without diagnostics other than orphan
+    /// warnings (which it works out again): of any other kind, only a whole
+    /// assembly knows which still stand.
+    fn relinked(&mut self, inputs: &Inputs<'_>) -> Option<(Named, Snapshot)> {
+        let last = self.last.as_ref()?;
+        if last.diagnostics.iter().any(|d| d.code != site::ORPHAN)
+            || !inputs.sources.diagnostics.is_empty()
+        {
+            return None;
+        }
+        let work = self.edited(inputs, same_but_fields)?;
+        if work.is_empty() {
+            return None;
+        }
+        let mut parts = self.parts.take()?;
+        for (id, _, page) in &work {
+            parts.pages[*id] = Arc::clone(page);
+        }
+        let mut site = parts.into_site(inputs.config);
+        let ids: Vec<PageId> = work.iter().map(|w| w.0).collect();
+        if !site.relink(&ids).is_empty() {
+            // The site is neither the old one nor a clean new one; this
+            // update's assembly makes the next.
+            return None;
+        }
+        for (_, file, page) in &work {
+            self.remember_clean(file, page);
+        }
+        let shared = inputs.renderer.shared_after(&site, self.shared.as_ref());
+        let (before, first) = self.render_named(inputs, &site, &shared);
+        let mut orphans = site.orphans();
+        diagnostic::sort(&mut orphans);
+        let snapshot = match self.patched(inputs, &site, &before, &first, &orphans) {
+            Some(snapshot) => snapshot,
+            None => {
+                let base = Base {
+                    sources: inputs.sources,
+                    statics: self.statics(inputs.renderer),
+                    parse_diags: &[],
+                    site_diags: &orphans,
+                };
+                self.snapshot(&base, &site)
+            }
+        };
+        self.parts = Some(SiteParts::from_site(site));
+        self.shared = Some(shared);
+        Some(((before, first), snapshot))
     }
 
     /// Parse what changed; return this update's pages (drafts filtered as
@@ -790,12 +910,7 @@ impl Incremental {
     /// new, and the pages whose backlinks list them. Returns, per named page
     /// rendered, the page it was last rendered from (`None` for a new
     /// page), and every page rendered.
-    fn render_named(
-        &mut self,
-        inputs: &Inputs<'_>,
-        site: &Site<'_>,
-        shared: &Shared,
-    ) -> (HashMap<String, Option<Arc<Page>>>, Vec<PageId>) {
+    fn render_named(&mut self, inputs: &Inputs<'_>, site: &Site<'_>, shared: &Shared) -> Named {
         let Some(named) = inputs.changed else {
             return (HashMap::new(), Vec::new());
         };
@@ -828,53 +943,67 @@ impl Incremental {
         (before, ids)
     }
 
-    /// The pages (new ids) that list page `id` among their backlinks, now
-    /// or before the edit (`old` is its previous version): the targets of
-    /// its edges in the new site and in the previous one.
+    /// The pages (new ids) whose backlinks list page `id` differently
+    /// since the edit (`old` is its previous version): when the page shows
+    /// the same in a backlinks list, the targets of the edges it gained or
+    /// lost; else the targets of all its edges in the new site and in the
+    /// previous one. (A niveau page lists thousands of pages and takes
+    /// milliseconds to render; one joined should not render all of them.)
     fn listing(&self, site: &Site<'_>, id: PageId, old: Option<&Page>) -> Vec<PageId> {
         // Both edge lists are sorted by source id.
         let from = site.edges.partition_point(|e| e.source < id);
-        let mut out: Vec<PageId> = site.edges[from..]
+        let now: Vec<(PageId, &str)> = site.edges[from..]
             .iter()
             .take_while(|e| e.source == id)
-            .map(|e| e.target)
+            .map(|e| (e.target, &*e.field))
             .collect();
         let prev = &self.previous;
+        let mut then: Vec<(PageId, &str)> = Vec::new();
         if let Some(old_id) = old.and_then(|o| prev.pages.iter().position(|p| p.path == o.path)) {
             let from = prev.edges.partition_point(|e| e.0 < old_id);
-            out.extend(
+            then.extend(
                 prev.edges[from..]
                     .iter()
                     .take_while(|e| e.0 == old_id)
-                    .filter_map(|e| site.page_by_path(&prev.pages[e.1].path)),
+                    .filter_map(|e| Some((site.page_by_path(&prev.pages[e.1].path)?, &*e.2))),
             );
         }
+        let listed_alike = old.is_some_and(|o| same_in_listings(o, &site.pages[id]));
+        let mut out: Vec<PageId> = if listed_alike {
+            let gained = now.iter().filter(|e| !then.contains(e));
+            let lost = then.iter().filter(|e| !now.contains(e));
+            gained.chain(lost).map(|e| e.0).collect()
+        } else {
+            now.iter().chain(&then).map(|e| e.0).collect()
+        };
         out.retain(|&t| t != id);
         out
     }
 
     /// The last snapshot with the pages just rendered by `render_named`
-    /// swapped in: what `snapshot` would give, without rebuilding the
-    /// whole file list, when nothing but Markdown changed, the last
-    /// snapshot was clean, nothing new is wrong (the caller checks parsing
-    /// and assembly) and every page keeps its URL. `None` otherwise.
+    /// swapped in and `diagnostics` as its diagnostics: what `snapshot`
+    /// would give, without rebuilding the whole file list, when nothing but
+    /// Markdown changed, every page keeps its URL and renders, and the
+    /// caller knows the diagnostics are the whole site's (from a clean
+    /// last snapshot and a clean assembly, say). `None` otherwise.
     fn patched(
         &self,
         inputs: &Inputs<'_>,
         site: &Site<'_>,
         before: &HashMap<String, Option<Arc<Page>>>,
         rendered: &[PageId],
+        diagnostics: &[Diagnostic],
     ) -> Option<Snapshot> {
         let last = self.last.as_ref()?;
         let only_markdown = inputs
             .changed?
             .iter()
             .all(|p| p.ends_with(".md") && before.contains_key(p));
-        if !only_markdown || !last.diagnostics.is_empty() || !inputs.sources.diagnostics.is_empty()
-        {
+        if !only_markdown || !inputs.sources.diagnostics.is_empty() {
             return None;
         }
         let mut snapshot = last.clone();
+        snapshot.diagnostics = diagnostics.to_vec();
         for page in rendered.iter().map(|&id| &site.pages[id]) {
             let Some(Ok(out)) = self.rendered.get(&page.source).map(|r| &r.output) else {
                 return None;
@@ -998,9 +1127,21 @@ struct Base<'a> {
 
 /// True when two versions of a page look the same from any *other* page:
 /// everything but the rendered body and positions, which only the page
-/// itself and its diagnostics use. Exhaustive on purpose: a new field of
-/// `Page` or `Body` does not compile until it is sorted in here.
+/// itself and its diagnostics use.
 fn same_outside(a: &Page, b: &Page) -> bool {
+    same_but_fields(a, b)
+        && a.fields.len() == b.fields.len()
+        && a.fields
+            .iter()
+            .zip(&b.fields)
+            .all(|(x, y)| x.0 == y.0 && same_value(&x.1, &y.1))
+}
+
+/// `same_outside` but for the fields (refs among them): what `Site::relink`
+/// needs to put the new version in place of the old. Exhaustive on purpose:
+/// a new field of `Page` or `Body` does not compile until it is sorted in
+/// here.
+fn same_but_fields(a: &Page, b: &Page) -> bool {
     let Page {
         source,
         role,
@@ -1015,7 +1156,7 @@ fn same_outside(a: &Page, b: &Page) -> bool {
         draft,
         weight,
         aliases,
-        fields,
+        fields: _,
         body:
             Body {
                 html: _,
@@ -1043,11 +1184,16 @@ fn same_outside(a: &Page, b: &Page) -> bool {
             .iter()
             .zip(headings_b)
             .all(|(x, y)| x.level == y.level && x.id == y.id && x.text == y.text)
-        && fields.len() == b.fields.len()
-        && fields
-            .iter()
-            .zip(&b.fields)
-            .all(|(x, y)| x.0 == y.0 && same_value(&x.1, &y.1))
+}
+
+/// True when a backlinks list shows two versions of a page the same: its
+/// title (and so its place in title order), URL, summary and kind.
+fn same_in_listings(a: &Page, b: &Page) -> bool {
+    a.title == b.title
+        && a.path == b.path
+        && a.summary == b.summary
+        && a.kind == b.kind
+        && a.role == b.role
 }
 
 /// True when two versions of a page render the same: the same outside

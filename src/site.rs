@@ -24,6 +24,10 @@ use crate::page::{Page, Role};
 /// Index of a page in `Site::pages`.
 pub type PageId = usize;
 
+/// The code of the warning about a page nothing links to and that links to
+/// nothing.
+pub const ORPHAN: &str = "orphan-page";
+
 /// The field name used for references made by body links.
 pub const BODY_FIELD: &str = "body";
 
@@ -124,13 +128,7 @@ impl<'c> Site<'c> {
         // Each page resolves on its own, so in parallel; the results are
         // joined in page order, which keeps the output deterministic.
         let body: Arc<str> = Arc::from(BODY_FIELD);
-        // Field names shared once per assembly, not allocated per page.
-        let field_names: FxHashMap<&str, Arc<str>> = config
-            .kinds
-            .iter()
-            .flat_map(|k| &k.fields)
-            .map(|f| (f.name.as_str(), Arc::from(f.name.as_str())))
-            .collect();
+        let field_names = field_names(config);
         type Resolved = (
             BTreeMap<String, Vec<PageId>>,
             Vec<Option<Target>>,
@@ -143,24 +141,8 @@ impl<'c> Site<'c> {
             .map(|(id, page)| {
                 let mut diags = Vec::new();
                 let page_refs = resolve_refs(config, &pages, &index, page, &mut diags);
-                let mut edges = Vec::new();
-                for (field, targets) in &page_refs {
-                    let field: Arc<str> = field_names
-                        .get(field.as_str())
-                        .cloned()
-                        .unwrap_or_else(|| Arc::from(field.as_str()));
-                    edges.extend(targets.iter().map(|&t| Edge {
-                        source: id,
-                        target: t,
-                        field: Arc::clone(&field),
-                    }));
-                }
                 let page_links = resolve_links(config, &pages, &index, id, &mut diags);
-                edges.extend(page_links.iter().flatten().map(|t| Edge {
-                    source: id,
-                    target: t.page,
-                    field: Arc::clone(&body),
-                }));
+                let edges = edges_of(id, &page_refs, &page_links, &field_names, &body);
                 (page_refs, page_links, edges, diags)
             })
             .collect();
@@ -185,11 +167,69 @@ impl<'c> Site<'c> {
             edges,
             incoming,
         };
-        site.check_orphans(&mut diags);
+        diags.extend(site.orphans());
         (site, diags)
     }
 
-    fn check_orphans(&self, diags: &mut Vec<Diagnostic>) {
+    /// Resolve the refs and links of pages `ids` again, after each was
+    /// replaced by a version that every *other* page sees the same: the
+    /// same source, kind, slug, path, title, summary, aliases and headings
+    /// (what the lookup tables, the cross-page checks and the anchors of
+    /// other pages' links read), only its fields and body changed. `serve`
+    /// does this after an edit of a page's refs or links instead of
+    /// assembling the whole site again; the site is then what `assemble`
+    /// gives for the new pages.
+    ///
+    /// Returns the diagnostics of resolving `ids`. Those of other pages are
+    /// unchanged from the last assembly, but for the orphan warnings
+    /// ([`Site::orphans`]), which any change of edges may add or clear.
+    pub fn relink(&mut self, ids: &[PageId]) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
+        {
+            let Site {
+                config,
+                pages,
+                links,
+                refs,
+                edges,
+                incoming,
+            } = self;
+            let index = Index::new(pages);
+            let body: Arc<str> = Arc::from(BODY_FIELD);
+            let field_names = field_names(config);
+            for &id in ids {
+                let page_refs = resolve_refs(config, pages, &index, &pages[id], &mut diags);
+                let page_links = resolve_links(config, pages, &index, id, &mut diags);
+                let mut fresh = edges_of(id, &page_refs, &page_links, &field_names, &body);
+                // As `assemble` treats the whole list.
+                fresh.retain(|e| e.source != e.target);
+                fresh.sort_unstable();
+                fresh.dedup();
+                // The edges are sorted by source: the page's own are a run.
+                let from = edges.partition_point(|e| e.source < id);
+                let to = edges.partition_point(|e| e.source <= id);
+                let old: Vec<Edge> = edges.splice(from..to, fresh.iter().cloned()).collect();
+                // Each incoming list is sorted by (source, field), as the
+                // sorted edges bucketed by target give it.
+                for e in &old {
+                    incoming[e.target].retain(|(s, _)| *s != id);
+                }
+                for e in &fresh {
+                    let list = &mut incoming[e.target];
+                    let at = list.partition_point(|(s, f)| (*s, &**f) < (id, &*e.field));
+                    list.insert(at, (id, Arc::clone(&e.field)));
+                }
+                refs[id] = page_refs;
+                links[id] = page_links;
+            }
+        }
+        diags
+    }
+
+    /// A warning (code [`ORPHAN`]) for every page that refers to nothing
+    /// and that nothing refers to.
+    pub fn orphans(&self) -> Vec<Diagnostic> {
+        let mut diags = Vec::new();
         let mut outgoing = vec![false; self.pages.len()];
         for e in &self.edges {
             outgoing[e.source] = true;
@@ -199,11 +239,12 @@ impl<'c> Site<'c> {
                 diags.push(Diagnostic::warning(
                     &page.source,
                     Loc::START,
-                    "orphan-page",
+                    ORPHAN,
                     format!("page `{}` is an orphan: nothing refers to it and it refers to nothing; link it from a related page or add a ref field", page.title),
                 ));
             }
         }
+        diags
     }
 
     /// The page with this URL path, if any.
@@ -212,6 +253,46 @@ impl<'c> Site<'c> {
             .binary_search_by(|p| p.path.as_str().cmp(path))
             .ok()
     }
+}
+
+/// The schema's field names, each shared by all the edges of its field
+/// rather than allocated per page.
+fn field_names(config: &Config) -> FxHashMap<&str, Arc<str>> {
+    config
+        .kinds
+        .iter()
+        .flat_map(|k| &k.fields)
+        .map(|f| (f.name.as_str(), Arc::from(f.name.as_str())))
+        .collect()
+}
+
+/// The edges of page `id`: one per resolved ref, by field, then one per
+/// resolved body link (unsorted, possibly repeated).
+fn edges_of(
+    id: PageId,
+    refs: &BTreeMap<String, Vec<PageId>>,
+    links: &[Option<Target>],
+    field_names: &FxHashMap<&str, Arc<str>>,
+    body: &Arc<str>,
+) -> Vec<Edge> {
+    let mut edges = Vec::new();
+    for (field, targets) in refs {
+        let field: Arc<str> = field_names
+            .get(field.as_str())
+            .cloned()
+            .unwrap_or_else(|| Arc::from(field.as_str()));
+        edges.extend(targets.iter().map(|&t| Edge {
+            source: id,
+            target: t,
+            field: Arc::clone(&field),
+        }));
+    }
+    edges.extend(links.iter().flatten().map(|t| Edge {
+        source: id,
+        target: t.page,
+        field: Arc::clone(body),
+    }));
+    edges
 }
 
 /// Per page, its incoming edges as (source, field), in edge order. The
