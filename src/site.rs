@@ -5,7 +5,8 @@
 //! cross-page check lives here: duplicate slugs and URLs, alias clashes,
 //! broken refs and links, missing anchors, ambiguous `[[slug]]`s and
 //! orphans. The `Site` is immutable afterwards, which is what lets rendering
-//! run in parallel without locks.
+//! run in parallel without locks; between renders, `serve` may swap edited
+//! pages in with `Site::relink`, which ends where `assemble` would.
 
 use std::collections::BTreeMap;
 
@@ -185,43 +186,41 @@ impl<'c> Site<'c> {
     /// ([`Site::orphans`]), which any change of edges may add or clear.
     pub fn relink(&mut self, ids: &[PageId]) -> Vec<Diagnostic> {
         let mut diags = Vec::new();
-        {
-            let Site {
-                config,
-                pages,
-                links,
-                refs,
-                edges,
-                incoming,
-            } = self;
-            let index = Index::new(pages);
-            let body: Arc<str> = Arc::from(BODY_FIELD);
-            let field_names = field_names(config);
-            for &id in ids {
-                let page_refs = resolve_refs(config, pages, &index, &pages[id], &mut diags);
-                let page_links = resolve_links(config, pages, &index, id, &mut diags);
-                let mut fresh = edges_of(id, &page_refs, &page_links, &field_names, &body);
-                // As `assemble` treats the whole list.
-                fresh.retain(|e| e.source != e.target);
-                fresh.sort_unstable();
-                fresh.dedup();
-                // The edges are sorted by source: the page's own are a run.
-                let from = edges.partition_point(|e| e.source < id);
-                let to = edges.partition_point(|e| e.source <= id);
-                let old: Vec<Edge> = edges.splice(from..to, fresh.iter().cloned()).collect();
-                // Each incoming list is sorted by (source, field), as the
-                // sorted edges bucketed by target give it.
-                for e in &old {
-                    incoming[e.target].retain(|(s, _)| *s != id);
-                }
-                for e in &fresh {
-                    let list = &mut incoming[e.target];
-                    let at = list.partition_point(|(s, f)| (*s, &**f) < (id, &*e.field));
-                    list.insert(at, (id, Arc::clone(&e.field)));
-                }
-                refs[id] = page_refs;
-                links[id] = page_links;
+        let Site {
+            config,
+            pages,
+            links,
+            refs,
+            edges,
+            incoming,
+        } = self;
+        let index = Index::new(pages);
+        let body: Arc<str> = Arc::from(BODY_FIELD);
+        let field_names = field_names(config);
+        for &id in ids {
+            let page_refs = resolve_refs(config, pages, &index, &pages[id], &mut diags);
+            let page_links = resolve_links(config, pages, &index, id, &mut diags);
+            let mut fresh = edges_of(id, &page_refs, &page_links, &field_names, &body);
+            // As `assemble` treats the whole list.
+            fresh.retain(|e| e.source != e.target);
+            fresh.sort_unstable();
+            fresh.dedup();
+            // The edges are sorted by source: the page's own are a run.
+            let from = edges.partition_point(|e| e.source < id);
+            let to = edges.partition_point(|e| e.source <= id);
+            let old: Vec<Edge> = edges.splice(from..to, fresh.iter().cloned()).collect();
+            // Each incoming list is sorted by (source, field), as the
+            // sorted edges bucketed by target give it.
+            for e in &old {
+                incoming[e.target].retain(|(s, _)| *s != id);
             }
+            for e in &fresh {
+                let list = &mut incoming[e.target];
+                let at = list.partition_point(|(s, f)| (*s, &**f) < (id, &*e.field));
+                list.insert(at, (id, Arc::clone(&e.field)));
+            }
+            refs[id] = page_refs;
+            links[id] = page_links;
         }
         diags
     }
