@@ -249,6 +249,27 @@ impl SiteParts {
     }
 }
 
+/// A content file the caller named, parsed again: its page's id in the last
+/// site, and the page's versions before and after.
+struct Edit<'i> {
+    id: PageId,
+    file: &'i SourceFile,
+    old: Arc<Page>,
+    new: Arc<Page>,
+}
+
+/// The edits as (id, file, new version) when `alike(old, new)` holds for
+/// each; `None` otherwise.
+fn accepted<'i>(
+    edits: &[Edit<'i>],
+    alike: fn(&Page, &Page) -> bool,
+) -> Option<Vec<(PageId, &'i SourceFile, Arc<Page>)>> {
+    edits
+        .iter()
+        .map(|e| alike(&e.old, &e.new).then(|| (e.id, e.file, Arc::clone(&e.new))))
+        .collect()
+}
+
 /// What step 1 rendered for the files the caller named: per named page
 /// rendered, the version it was last rendered from (`None` for a new page),
 /// and the ids of every page rendered.
@@ -288,7 +309,8 @@ impl Incremental {
     ) -> Option<Snapshot> {
         self.epoch += 1;
         self.stats = Stats::default();
-        let fast = self.fast(inputs);
+        let edits = self.edited(inputs);
+        let fast = self.fast(inputs, edits.as_deref());
         if let Some(snapshot) = &fast {
             self.stats.fast = true;
             on_pages(snapshot);
@@ -300,7 +322,7 @@ impl Incremental {
         let early = if self.stats.fast {
             None
         } else {
-            self.relinked(inputs)
+            self.relinked(inputs, edits.as_deref())
         };
         if let Some((_, snapshot)) = &early {
             self.stats.relinked = true;
@@ -446,15 +468,10 @@ impl Incremental {
     }
 
     /// The files the caller named whose bytes changed, each parsed again
-    /// into its page's new version with the page's id in the last site.
-    /// `None` (the short roads of step 1 do not apply) unless each is
-    /// Markdown that parsed cleanly before and now, into a version that
-    /// `alike(old, new)` accepts.
-    fn edited<'i>(
-        &self,
-        inputs: &Inputs<'i>,
-        alike: fn(&Page, &Page) -> bool,
-    ) -> Option<Vec<(PageId, &'i SourceFile, Arc<Page>)>> {
+    /// (once, for both short roads of step 1) into its page's new version.
+    /// `None` (the short roads do not apply) unless each is Markdown that
+    /// parsed cleanly before and now.
+    fn edited<'i>(&self, inputs: &Inputs<'i>) -> Option<Vec<Edit<'i>>> {
         let changed = inputs.changed.filter(|c| !c.is_empty())?;
         let parts = self.parts.as_ref()?;
         let mut work = Vec::new();
@@ -479,10 +496,15 @@ impl Incremental {
             }
             let (page, diags) = page::parse(file, inputs.config, inputs.highlighter);
             let page = page?;
-            if !diags.is_empty() || !alike(old_page, &page) {
+            if !diags.is_empty() {
                 return None;
             }
-            work.push((id, file, Arc::new(page)));
+            work.push(Edit {
+                id,
+                file,
+                old: Arc::clone(old_page),
+                new: Arc::new(page),
+            });
         }
         Some(work)
     }
@@ -502,9 +524,9 @@ impl Incremental {
     /// any condition fails; the normal path then does the work. The
     /// result differs from the normal step 1 only in diagnostics, which
     /// the fast path requires to be absent for these files.
-    fn fast(&mut self, inputs: &Inputs<'_>) -> Option<Snapshot> {
+    fn fast(&mut self, inputs: &Inputs<'_>, edits: Option<&[Edit<'_>]>) -> Option<Snapshot> {
         let last = self.last.as_ref()?;
-        let work = self.edited(inputs, |old, new| {
+        let work = accepted(edits?, |old, new| {
             new.draft == old.draft && same_page_links(old, new)
         })?;
         if work.is_empty()
@@ -563,14 +585,18 @@ impl Incremental {
     /// It needs a last snapshot without diagnostics other than orphan
     /// warnings (which it works out again): of any other kind, only a whole
     /// assembly knows which still stand.
-    fn relinked(&mut self, inputs: &Inputs<'_>) -> Option<(Named, Snapshot)> {
+    fn relinked(
+        &mut self,
+        inputs: &Inputs<'_>,
+        edits: Option<&[Edit<'_>]>,
+    ) -> Option<(Named, Snapshot)> {
         let last = self.last.as_ref()?;
         if last.diagnostics.iter().any(|d| d.code != site::ORPHAN)
             || !inputs.sources.diagnostics.is_empty()
         {
             return None;
         }
-        let work = self.edited(inputs, same_but_fields)?;
+        let work = accepted(edits?, same_but_fields)?;
         if work.is_empty() {
             return None;
         }
