@@ -7,7 +7,8 @@
 # Hugo runs up to HUGO_MAX pages (default 10000): at 100,000 pages it would
 # need about ten times its 1.5 GB at 10k, more than this machine spares.
 #
-# Each build runs RUNS times (default 3), the tools taking turns, and the
+# Each build runs once to warm up (WARMUP, default 1; see below), then
+# RUNS times (default 3), the tools taking turns, and the
 # run with the median wall time is reported (Vakwerk's peak memory is the
 # highest of its runs): one run of Hugo on this VM
 # varied from 5.7 to 8.4 s between rounds, enough to move a ratio by a
@@ -51,6 +52,19 @@ for n in "${sizes[@]}"; do
   if [ "$hugo_run" = 1 ]; then
     [ -d "$work/hugo-$n" ] || python3 "$gen" --pages "$n" --seed 1 --flavor hugo --out "$work/hugo-$n" >/dev/null
   fi
+  # One discarded warm-up run of each tool first, as hyperfine's --warmup
+  # does. On this VM memory the guest has never touched costs about ten
+  # times as much as memory it has used before (writing 1 GB to tmpfs:
+  # 0.32 s warm, 2.3-3.4 s fresh, measured with dd), and a 100,000-page
+  # build touches some 5 GB (3.5 GB of output, 1.8 GB of heap): without a
+  # warm-up, whichever run comes first pays for the whole machine's first
+  # touch. WARMUP=0 skips it.
+  for _ in $(seq "${WARMUP:-1}"); do
+    if [ "$hugo_run" = 1 ]; then
+      rm -rf "$out_dir/hugo-$n"; measure hugo --quiet -s "$work/hugo-$n" -d "$out_dir/hugo-$n" >/dev/null
+    fi
+    rm -rf "$out_dir/vk-$n"; measure "$vk" build --root "$work/vk-$n" --output "$out_dir/vk-$n" >/dev/null
+  done
   hugo_runs=(); build_runs=(); check_runs=()
   for _ in $(seq "$runs"); do
     if [ "$hugo_run" = 1 ]; then

@@ -218,6 +218,7 @@ fn pipeline(
     // once (on a 100,000-page site they are 0.8 GB).
     let mut parsed = build::Parsed::default();
     let parse = |f| build::parse_file(&inputs, f);
+    let bodies_unread = matches!(job, Job::Check { render: false });
     fs::load_content_map(
         &p.root,
         PARSE_BATCH,
@@ -225,7 +226,11 @@ fn pipeline(
         &parse,
         &mut |files| {
             parsed.extend(files);
-            parsed.pack_beyond(build::PLAIN_BODIES);
+            if bodies_unread {
+                parsed.drop_unchecked_bodies();
+            } else {
+                parsed.pack_beyond(build::PLAIN_BODIES);
+            }
         },
     )?;
     parsed.add_diagnostics(load_diags);

@@ -13,7 +13,7 @@ use serde::Serialize;
 
 use super::{LEERLIJN_KIND, Link, PACK_DIR, Strings, s};
 use crate::markdown::{SLOT, escape_html};
-use crate::page::Role;
+use crate::page::{Page, Role};
 use crate::render::fill_links;
 use crate::site::{PageId, Site};
 
@@ -119,7 +119,12 @@ pub fn leerlijn(site: &Site<'_>, id: PageId) -> Option<Leerlijn> {
 
 /// A regular page of the leerlijn kind (the section page is not a course).
 fn is_leerlijn(site: &Site<'_>, id: PageId) -> bool {
-    let page = &site.pages[id];
+    is_leerlijn_page(&site.pages[id])
+}
+
+/// Whether `page` is a leerlijn: the only pages whose body HTML the
+/// generated pages read (a course pack shows its leerlijn's weeks).
+pub fn is_leerlijn_page(page: &Page) -> bool {
     page.role == Role::Page && page.kind.as_deref() == Some(LEERLIJN_KIND)
 }
 

@@ -25,7 +25,7 @@ use crate::site::{PageId, Site};
 
 pub use cite::{Citation, citation, human_date};
 pub use graph::{Neighbourhood, neighbourhood};
-pub use leerlijn::{CoursePack, Leerlijn, Week, course_pack, leerlijn};
+pub use leerlijn::{CoursePack, Leerlijn, Week, course_pack, is_leerlijn_page, leerlijn};
 pub use matrix::{Matrix, Overview, Tile, colour_css, has_overview, overview, sdg_tiles};
 pub use related::{Related, related};
 

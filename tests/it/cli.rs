@@ -210,6 +210,43 @@ fn bundled_knowledge_base_passes_check_with_deny_warnings() {
     assert_eq!(code(&o), 0, "{}", String::from_utf8_lossy(&o.stderr));
 }
 
+/// `check` drops the page bodies it never reads (all but a leerlijn's
+/// HTML, which its course pack shows) instead of packing them; it must
+/// still report exactly what the rendering pipeline reports, on the
+/// bundled site (which has a leerlijn with a course pack) and on a site
+/// with errors.
+#[test]
+fn check_without_bodies_reports_what_rendering_reports() {
+    let json = |args: &[&str], dir: &std::path::Path| {
+        let o = vakwerk(args, dir);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).expect("one JSON array");
+        (code(&o), v)
+    };
+    let root = env!("CARGO_MANIFEST_DIR");
+    let bundled = std::path::Path::new(root);
+    let plain = json(&["check", "--root", root, "--format", "json"], bundled);
+    let rendered = json(
+        &["check", "--render", "--root", root, "--format", "json"],
+        bundled,
+    );
+    assert_eq!(plain, rendered);
+    let dir = fixture_dir("basic");
+    std::fs::write(
+        dir.path().join("content/methoden/buurtcirkel.md"),
+        "---\ntitle: Buurtcirkel\ndoel: x\nniveaus: [mseo]\n---\nZie [[nergens]].\n",
+    )
+    .expect("write");
+    let plain = json(&["check", "--format", "json"], dir.path());
+    let rendered = json(&["check", "--render", "--format", "json"], dir.path());
+    assert_eq!(plain.0, 1);
+    assert!(
+        plain.1.as_array().is_some_and(|a| a.len() >= 2),
+        "{:?}",
+        plain.1
+    );
+    assert_eq!(plain, rendered);
+}
+
 /// `build` reads and parses `content/` in batches (so the raw files of a
 /// large site are never all in memory); a site of more than one batch
 /// must come out exactly as the in-memory pipeline builds it, and `check`
